@@ -1,0 +1,133 @@
+"""The document: page templates, the story, and the two-pass render to PDF bytes.
+
+Pages, in order: the cover (template ``cover``: no footer), the table of contents
+(``front``: footer with a roman folio), the chapters (``body``: footer with folios from
+1), the closing page (``back``). The PDF's page labels match the printed folios
+(i, ii, … then 1, 2, …), so "go to page 12" in a viewer shows folio 12.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+
+from layout import __version__
+from layout.model import Issue
+from layout.pages.back import build_back_page
+from layout.pages.body import build_chapters
+from layout.pages.cover import draw_cover, edition_date
+from layout.pages.flowables import Heading
+from layout.pages.toc import TableOfContents
+from layout.pages.typeset import Typesetter
+
+MAX_PASSES = 3
+"""The TOC needs two passes (see layout.pages.toc); a third only if something is wrong."""
+
+
+def roman(n: int) -> str:
+    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, letters in numerals:
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
+def document_title(typesetter: Typesetter, issue: Issue) -> str:
+    edition = issue.edition
+    return typesetter.style.wording.document_title.format(
+        title=edition.title, issue_label=edition.issue_label, year=edition.year, month=edition.month)
+
+
+class BriefingDocument(BaseDocTemplate):
+    def __init__(self, buffer, typesetter: Typesetter, issue: Issue):
+        style = typesetter.style
+        page = style.page
+        edition = issue.edition
+        super().__init__(
+            buffer, pagesize=(page.width.pt(), page.height.pt()),
+            leftMargin=page.margin_left.pt(), rightMargin=page.margin_right.pt(),
+            topMargin=page.margin_top.pt(), bottomMargin=page.margin_bottom.pt(),
+            title=document_title(typesetter, issue), author=edition.publisher,
+            subject=edition.subject or "、".join(chapter.title for chapter in issue.chapters),
+            keywords=list(edition.keywords) or [edition.title, edition_date(typesetter, edition)],
+            creator=f"briefing-layout {__version__}", lang=style.language, invariant=1,
+            initialFontName=typesetter.fonts.names[style.text.body.font],
+            initialFontSize=typesetter.size("body"), displayDocTitle=1,
+        )
+        self.typesetter = typesetter
+        self.issue = issue
+        self.body_start: int | None = None
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+        self.addPageTemplates([
+            PageTemplate("cover", [frame], onPage=lambda canvas, doc: draw_cover(canvas, typesetter, issue.edition)),
+            PageTemplate("front", [frame], onPage=self.draw_front_footer),
+            PageTemplate("body", [frame], onPage=self.draw_body_footer),
+            PageTemplate("back", [frame], onPage=self.draw_body_footer),
+        ])
+
+    def beforeDocument(self):
+        self.body_start = None
+
+    def folio(self, page: int) -> str:
+        return self.typesetter.style.wording.body_folio.format(n=page - self.body_start + 1)
+
+    def draw_front_footer(self, canvas, doc):
+        self.draw_footer(canvas, roman(canvas.getPageNumber()))
+
+    def draw_body_footer(self, canvas, doc):
+        page = canvas.getPageNumber()
+        if self.body_start is None:
+            self.body_start = page
+            canvas.addPageLabel(0, "r", 1)
+            canvas.addPageLabel(page - 1, "D", 1)
+        self.draw_footer(canvas, self.folio(page))
+
+    def draw_footer(self, canvas, folio: str) -> None:
+        ts = self.typesetter
+        page = ts.style.page
+        left, right = self.leftMargin, page.width.pt() - self.rightMargin
+        baseline = page.footer_baseline.pt()
+        canvas.saveState()
+        if page.footer_rule.pt():
+            canvas.setStrokeColor(HexColor(ts.style.color(ts.text_style("footer").color)))
+            canvas.setLineWidth(page.footer_rule.pt())
+            y = baseline + page.footer_rule_gap.pt()
+            canvas.line(left, y, right, y)
+        ts.draw_line(canvas, left, baseline, self.issue.edition.copyright, "footer")
+        ts.draw_line(canvas, right, baseline, folio, "footer", align="right")
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, Heading):
+            self.notify("TOCEntry", (flowable.anchor, self.folio(self.page)))
+
+
+def build_story(typesetter: Typesetter, issue: Issue) -> list:
+    toc = TableOfContents(typesetter)
+    story = [NextPageTemplate("front"), PageBreak(),
+             typesetter.make_paragraph(typesetter.style.wording.toc_title, "toc_title"), toc,
+             NextPageTemplate("body"), PageBreak(), *build_chapters(typesetter, issue.chapters)]
+    if issue.back_page:
+        story += [NextPageTemplate("back"), PageBreak(), *build_back_page(typesetter, issue.back_page)]
+    return story
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    passes: int
+
+
+def render_pdf(typesetter: Typesetter, issue: Issue) -> Rendered:
+    """Lay out ``issue``; the PDF's bytes are identical for identical inputs."""
+    buffer = io.BytesIO()
+    document = BriefingDocument(buffer, typesetter, issue)
+    passes = document.multiBuild(build_story(typesetter, issue), maxPasses=MAX_PASSES)
+    return Rendered(buffer.getvalue(), document.page, passes)

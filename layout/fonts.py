@@ -1,0 +1,143 @@
+"""Find and register the style's fonts; check that they can draw every character.
+
+A face is a TrueType font file named in ``styles/*.yaml`` with a chain of fallback
+faces. Text is split into runs so that each character is drawn by the first face of
+the chain that has it (``split_by_face``): that is how ``CO₂`` gets its subscript two
+from Noto Serif while the rest comes from Noto Serif CJK.
+
+``check_coverage`` runs before layout: a character that no face of a chain can draw is
+an error at the line of the YAML where it was written, so nothing ever prints blank.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from layout.errors import InputError, Problem
+from layout.model import Issue
+from layout.styles import Style, TextStyles
+
+# Characters that are layout, not glyphs: never looked up in a font.
+_INVISIBLE = {"\n", "\t", "\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
+
+
+@dataclass
+class FontSet:
+    """The registered faces of a style: name → ReportLab font name, cmap and fallbacks."""
+
+    names: dict[str, str]
+    cmaps: dict[str, frozenset[int]]
+    fallbacks: dict[str, list[str]]
+
+    def chain(self, face: str) -> list[str]:
+        return [face, *self.fallbacks[face]]
+
+    def face_for(self, char: str, face: str) -> str | None:
+        for candidate in self.chain(face):
+            if ord(char) in self.cmaps[candidate]:
+                return candidate
+        return None
+
+    def split_by_face(self, text: str, face: str) -> list[tuple[str, str]]:
+        """``text`` as (ReportLab font name, text) runs, each char in the first face that has it."""
+        runs: list[tuple[str, str]] = []
+        for char in text:
+            chosen = face if char in _INVISIBLE or char == " " else (self.face_for(char, face) or face)
+            name = self.names[chosen]
+            if runs and runs[-1][0] == name:
+                runs[-1] = (name, runs[-1][1] + char)
+            else:
+                runs.append((name, char))
+        return runs
+
+
+def find_font_file(file: str, style: Style) -> Path | None:
+    candidate = Path(file).expanduser()
+    if candidate.is_absolute():
+        return candidate if candidate.is_file() else None
+    for folder in style.fonts.dirs:
+        root = Path(folder).expanduser()
+        root = root if root.is_absolute() else style.path.parent / root
+        if (root / candidate).is_file():
+            return (root / candidate).resolve()
+    return None
+
+
+_REGISTERED: dict[tuple[Path, int], tuple[str, frozenset[int]]] = {}
+
+
+def register_fonts(style: Style) -> FontSet:
+    """Register every face of ``style`` with ReportLab (once per file per process)."""
+    problems: list[Problem] = []
+    names: dict[str, str] = {}
+    cmaps: dict[str, frozenset[int]] = {}
+    for face, spec in style.fonts.faces.items():
+        where = ("fonts", "faces", face, "file")
+        path = find_font_file(spec.file, style)
+        if path is None:
+            dirs = ", ".join(style.fonts.dirs)
+            problems.append(Problem(style.locate(where), f"font file '{spec.file}' not found in {dirs}; "
+                                    "put it there, add its folder to fonts.dirs, or give a full path",
+                                    ".".join(where)))
+            continue
+        key = (path, spec.subfont_index)
+        if key not in _REGISTERED:
+            font_name = f"{path.stem}-{spec.subfont_index}" if spec.subfont_index else path.stem
+            try:
+                font = TTFont(font_name, str(path), subfontIndex=spec.subfont_index)
+            except (TTFError, OSError, ValueError) as exc:
+                advice = ("it has PostScript (CFF) outlines, which cannot be embedded as TrueType: "
+                          "convert it (scripts/build_fonts.py shows how) or use a .ttf"
+                          if "postscript" in str(exc).lower() else f"cannot load it ({exc})")
+                problems.append(Problem(style.locate(where), f"'{spec.file}': {advice}", ".".join(where)))
+                continue
+            pdfmetrics.registerFont(font)
+            _REGISTERED[key] = (font_name, frozenset(font.face.charToGlyph))
+        names[face], cmaps[face] = _REGISTERED[key]
+    if problems:
+        raise InputError(problems)
+    fallbacks = {face: list(spec.fallback) for face, spec in style.fonts.faces.items()}
+    return FontSet(names, cmaps, fallbacks)
+
+
+def faces_in_use(style: Style) -> list[str]:
+    """Every face a text style draws with, in a stable order."""
+    used: list[str] = []
+    for role in TextStyles.__dataclass_fields__:
+        text = getattr(style.text, role)
+        for face in (text.font, text.bold_font):
+            if face and face not in used:
+                used.append(face)
+    return used
+
+
+def check_coverage(issue: Issue, style: Style, fonts: FontSet) -> None:
+    """Raise InputError naming every character of ``issue`` that a face in use cannot draw."""
+    wording = [getattr(style.wording, name) for name in style.wording.__dataclass_fields__]
+    chains = faces_in_use(style)
+    problems: list[Problem] = []
+    for text, location, key_path in issue.texts:
+        missing: dict[str, str] = {}
+        for char in dict.fromkeys(text):
+            if char in _INVISIBLE or char == " " or unicodedata.category(char) == "Cc" and char != "\x00":
+                continue
+            for face in chains:
+                if fonts.face_for(char, face) is None:
+                    missing.setdefault(char, face)
+        for char, face in missing.items():
+            chain = " → ".join(style.fonts.faces[f].file for f in fonts.chain(face))
+            problems.append(Problem(location, f"no font has '{char}' (U+{ord(char):04X}, "
+                                    f"{unicodedata.name(char, 'unnamed')}); tried {chain}; replace "
+                                    "the character or add a fallback face that has it", key_path))
+    for text in wording:
+        for char in str(text):
+            if any(fonts.face_for(char, face) is None for face in chains):
+                problems.append(Problem(style.locate(("wording",)), f"no font has '{char}' "
+                                        f"(U+{ord(char):04X}) used in the style's wording", "wording"))
+    if problems:
+        raise InputError(problems)

@@ -1,0 +1,117 @@
+"""``issues/<edition>.yaml`` → ``Issue``, reporting every problem of the file in one run."""
+
+from __future__ import annotations
+
+import calendar
+from pathlib import Path
+from typing import Any
+
+from layout.errors import InputError, Location, Problem
+from layout.markup import BodyParser
+from layout.model import (Article, BackPage, Block, Chapter, Contact, Edition, Issue, Paragraph,
+                          Run, Source)
+from layout.schema import load_schema
+from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml, validate
+
+
+def load_issue(path: Path) -> Issue:
+    """Read and validate an edition. Raises InputError listing all problems found."""
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.problem((), "the file must be a mapping with 'edition:' and 'chapters:' "
+                                          "at the top; see issues/2021-10.yaml")])
+    problems = validate(doc, load_schema("issue"))
+    if problems:
+        # Structure is wrong: building typed nodes would only add noise.
+        raise InputError(problems)
+    builder = _IssueBuilder(doc)
+    issue = builder.issue()
+    if builder.problems:
+        raise InputError(builder.problems)
+    return issue
+
+
+class _IssueBuilder:
+    def __init__(self, doc: YamlDocument):
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.texts: list[tuple[str, Location, str]] = []
+
+    def text(self, path: KeyPath) -> str:
+        """The string at ``path``, recorded for the glyph-coverage check."""
+        value = self._get(path)
+        self.texts.append((value, self.doc.locate(path), format_key_path(path)))
+        return value
+
+    def issue(self) -> Issue:
+        data = self.doc.data
+        edition = self.edition(("edition",))
+        chapters = tuple(self.chapter(("chapters", i)) for i in range(len(data["chapters"])))
+        back = self.back_page(("back_page",)) if "back_page" in data else None
+        return Issue(self.doc.path, edition, chapters, back, tuple(self.texts))
+
+    def edition(self, path: KeyPath) -> Edition:
+        raw = self._get(path)
+        year, month, day = self.date(path + ("date",))
+        optional = {key: self.text(path + (key,)) for key in ("department", "style", "subject")
+                    if key in raw}
+        keywords = tuple(self.text(path + ("keywords", i)) for i in range(len(raw.get("keywords", []))))
+        return Edition(
+            title=self.text(path + ("title",)), issue_label=self.text(path + ("issue_label",)),
+            year=year, month=month, day=day, publisher=self.text(path + ("publisher",)),
+            copyright=self.text(path + ("copyright",)), keywords=keywords,
+            location=self.doc.locate(path), **optional)
+
+    def date(self, path: KeyPath) -> tuple[int, int, int | None]:
+        parts = [int(p) for p in self._get(path).split("-")]
+        year, month, day = parts[0], parts[1], parts[2] if len(parts) == 3 else None
+        if not 1 <= month <= 12:
+            self._problem(path, f"month {month} does not exist; write YYYY-MM with a month from 01 to 12")
+        elif day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            self._problem(path, f"{year}-{month:02d} has no day {day}; check the date")
+        return year, month, day
+
+    def chapter(self, path: KeyPath) -> Chapter:
+        count = len(self._get(path + ("articles",)))
+        articles = tuple(self.article(path + ("articles", i)) for i in range(count))
+        return Chapter(self.text(path + ("title",)), articles, self.doc.locate(path))
+
+    def article(self, path: KeyPath) -> Article:
+        sources = tuple(self.source(path + ("sources", i))
+                        for i in range(len(self._get(path).get("sources", []))))
+        return Article(self.text(path + ("title",)), self.body(path + ("body",)), sources,
+                       self.doc.locate(path))
+
+    def source(self, path: KeyPath) -> Source:
+        raw = self._get(path)
+        label = self.text(path + ("label",)) if "label" in raw else None
+        return Source(label, self.text(path + ("url",)), self.doc.locate(path))
+
+    def back_page(self, path: KeyPath) -> BackPage:
+        raw = self._get(path)
+        blocks = self.body(path + ("text",)) if "text" in raw else ()
+        contacts = tuple(
+            Contact(self.text(path + ("contacts", i, "label")), self.text(path + ("contacts", i, "value")),
+                    self.doc.locate(path + ("contacts", i)))
+            for i in range(len(raw.get("contacts", []))))
+        qr = self.text(path + ("qr",)) if "qr" in raw else None
+        return BackPage(self.text(path + ("title",)), blocks, contacts, qr, self.doc.locate(path))
+
+    def body(self, path: KeyPath) -> tuple[Block, ...]:
+        where = self.doc.locate(path)
+        parser = BodyParser(where, format_key_path(path), self.doc.path.parent)
+        blocks = parser.parse(self.text(path))
+        self.problems.extend(parser.problems)
+        if not blocks:
+            self._problem(path, "the text has no paragraphs; write at least one")
+            blocks = (Paragraph((Run(""),), where),)
+        return blocks
+
+    def _get(self, path: KeyPath) -> Any:
+        value = self.doc.data
+        for part in path:
+            value = value[part]
+        return value
+
+    def _problem(self, path: KeyPath, message: str) -> None:
+        self.problems.append(self.doc.problem(path, message))

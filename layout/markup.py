@@ -1,0 +1,217 @@
+"""CommonMark article bodies → typed blocks (``layout.model``).
+
+markdown-it-py parses; this module keeps what the layout supports and reports the rest:
+paragraphs with **bold**, *italic* and [links](url); ``###``/``####`` subheadings; flat
+bullet and numbered lists; pipe tables; a stand-alone ``![caption](image.png)`` as a
+figure. Code, block quotes, raw HTML, rules, nested lists and ``#``/``##`` headings
+(reserved for chapters and articles) are reported as problems with their line.
+
+Soft line breaks inside a paragraph vanish between two CJK characters and become one
+space elsewhere, so editors may wrap long Chinese paragraphs freely.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from layout.errors import Location, Problem
+from layout.model import Block, Figure, ListBlock, Paragraph, Run, Runs, Subheading, Table
+
+_PARSER = MarkdownIt("commonmark").enable("table")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003134f]")
+_SOFTBREAK = "\x00softbreak"  # placeholder run, resolved once the neighbours are known
+_SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+_UNSUPPORTED = {
+    "fence": "a code block", "code_block": "an indented code block (4 spaces of indent?)",
+    "blockquote_open": "a block quote ('>')", "hr": "a horizontal rule",
+    "html_block": "raw HTML", "html_inline": "raw HTML", "code_inline": "inline code (`…`)",
+}
+
+
+class BodyParser:
+    """Parses one CommonMark text that starts at ``location`` in a YAML file."""
+
+    def __init__(self, location: Location, key_path: str, base_dir: Path):
+        self.location = location
+        self.key_path = key_path
+        self.base_dir = base_dir
+        self.problems: list[Problem] = []
+
+    def parse(self, text: str) -> tuple[Block, ...]:
+        tokens = _PARSER.parse(text)
+        blocks: list[Block] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            where = self._at(token)
+            if token.type == "paragraph_open":
+                blocks.append(self._paragraph(tokens[i + 1], where))
+                i += 3
+            elif token.type == "heading_open":
+                level = _SUBHEADING_LEVELS.get(token.tag)
+                if level is None:
+                    self._problem(where, f"a level-{token.tag[1]} heading is not supported here; use "
+                                         "'### ' for a subheading (chapters and articles are YAML entries)")
+                runs = self._runs(tokens[i + 1], where)
+                blocks.append(Subheading(runs, level or 1, where))
+                i += 3
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                close = _matching_close(tokens, i)
+                blocks.append(self._list(tokens[i:close + 1], where))
+                i = close + 1
+            elif token.type == "table_open":
+                close = _matching_close(tokens, i)
+                blocks.append(self._table(tokens[i:close + 1], where))
+                i = close + 1
+            else:
+                what = _UNSUPPORTED.get(token.type, f"'{token.type}'")
+                self._problem(where, f"{what} is not supported in an article; write it as a paragraph")
+                i = _matching_close(tokens, i) + 1 if token.nesting == 1 else i + 1
+        return tuple(blocks)
+
+    # -- blocks ---------------------------------------------------------------
+
+    def _paragraph(self, inline: Token, where: Location) -> Block:
+        children = inline.children or []
+        if len(children) == 1 and children[0].type == "image":
+            return self._figure(children[0], where)
+        return Paragraph(self._runs(inline, where), where)
+
+    def _list(self, tokens: list[Token], where: Location) -> ListBlock:
+        ordered = tokens[0].type == "ordered_list_open"
+        start = int(tokens[0].attrs.get("start", 1)) if ordered else 1
+        items: list[Runs] = []
+        depth = 0
+        for token in tokens[1:-1]:
+            if token.type in ("bullet_list_open", "ordered_list_open"):
+                self._problem(self._at(token), "nested lists are not supported; flatten the list")
+            if token.type == "list_item_open":
+                depth += 1
+                items.append(())
+            elif token.type == "list_item_close":
+                depth -= 1
+            elif token.type == "inline" and depth == 1:
+                runs = self._runs(token, self._at(token) if token.map else where)
+                items[-1] = items[-1] + ((Run("\n"),) if items[-1] else ()) + runs
+        return ListBlock(ordered, start, tuple(items), where)
+
+    def _table(self, tokens: list[Token], where: Location) -> Table:
+        rows: list[tuple[Runs, ...]] = []
+        header_rows = 0
+        for token in tokens:
+            if token.type == "tr_open":
+                rows.append(())
+            elif token.type == "inline":
+                rows[-1] = rows[-1] + (self._runs(token, where),)
+            elif token.type == "thead_close":
+                header_rows = len(rows)
+        header = rows[0] if header_rows else ()
+        return Table(header, tuple(rows[header_rows:]), where)
+
+    def _figure(self, image: Token, where: Location) -> Figure:
+        src = str(image.attrs.get("src", ""))
+        caption = "".join(child.content for child in image.children or [])
+        return Figure(self._image_path(src, where), caption, where)
+
+    def _image_path(self, src: str, where: Location) -> Path:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) and not re.match(r"^[a-zA-Z]:[\\/]", src):
+            self._problem(where, f"image '{src}' is remote; the program never downloads: save it "
+                                 "beside the edition and use a relative path")
+            return Path(src)
+        relative = Path(src)
+        path = (self.base_dir / relative).resolve()
+        if relative.is_absolute() or not path.is_relative_to(self.base_dir.resolve()):
+            self._problem(where, f"image '{src}' is outside the edition's folder; copy it into "
+                                 f"{self.base_dir} and use a relative path")
+        elif not path.is_file():
+            self._problem(where, f"image '{src}' not found (looked for {path}); check the file name")
+        else:
+            try:
+                head = path.read_bytes()[:8]
+            except OSError as exc:
+                self._problem(where, f"image '{src}' cannot be read ({exc.strerror}); check its permissions")
+            else:
+                if not head.startswith(_IMAGE_SIGNATURES):
+                    self._problem(where, f"'{src}' is not a PNG or JPEG image; convert it to PNG")
+        return path
+
+    # -- inline ---------------------------------------------------------------
+
+    def _runs(self, inline: Token, where: Location) -> Runs:
+        runs: list[Run] = []
+        bold = italic = 0
+        href: str | None = None
+        for child in inline.children or []:
+            kind = child.type
+            if kind == "text":
+                runs.append(Run(child.content, bold > 0, italic > 0, href))
+            elif kind == "softbreak":
+                runs.append(Run(_SOFTBREAK, bold > 0, italic > 0, href))
+            elif kind == "hardbreak":
+                runs.append(Run("\n", bold > 0, italic > 0, href))
+            elif kind in ("strong_open", "strong_close"):
+                bold += 1 if kind == "strong_open" else -1
+            elif kind in ("em_open", "em_close"):
+                italic += 1 if kind == "em_open" else -1
+            elif kind == "link_open":
+                href = str(child.attrs.get("href", ""))
+                if not re.match(r"^(https?://|mailto:)\S+$", href):
+                    self._problem(where, f"link target '{href}' is not a web address; write http(s)://…")
+            elif kind == "link_close":
+                href = None
+            elif kind == "image":
+                self._problem(where, "an image must stand alone in its own paragraph (blank lines around it)")
+            else:
+                self._problem(where, f"{_UNSUPPORTED.get(kind, repr(kind))} is not supported; "
+                                     "write it as plain text")
+                runs.append(Run(child.content, bold > 0, italic > 0, href))
+        return _merge(_resolve_softbreaks(runs))
+
+    def _at(self, token: Token) -> Location:
+        if not token.map:
+            return self.location
+        return Location(self.location.file, (self.location.line or 1) + token.map[0], self.location.column)
+
+    def _problem(self, where: Location, message: str) -> None:
+        self.problems.append(Problem(where, message, self.key_path))
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for i in range(start, len(tokens)):
+        depth += tokens[i].nesting
+        if depth == 0:
+            return i
+    return len(tokens) - 1
+
+
+def _resolve_softbreaks(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for i, run in enumerate(runs):
+        if run.text != _SOFTBREAK:
+            out.append(run)
+            continue
+        before = next((r.text for r in reversed(runs[:i]) if r.text and r.text != _SOFTBREAK), "")
+        after = next((r.text for r in runs[i + 1:] if r.text and r.text != _SOFTBREAK), "")
+        cjk_join = before and after and _CJK.match(before[-1]) and _CJK.match(after[0])
+        out.append(Run("" if cjk_join else " ", run.bold, run.italic, run.href))
+    return out
+
+
+def _merge(runs: list[Run]) -> Runs:
+    """Join neighbouring runs with the same attributes; drop empty ones."""
+    out: list[Run] = []
+    for run in runs:
+        if not run.text:
+            continue
+        if out and (out[-1].bold, out[-1].italic, out[-1].href) == (run.bold, run.italic, run.href):
+            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.href)
+        else:
+            out.append(run)
+    return tuple(out)

@@ -1,0 +1,138 @@
+"""Chapters and articles → flowables: heads, paragraphs, lists, tables, figures, sources."""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from layout import model
+from layout.pages.flowables import Anchor, Heading
+from layout.pages.typeset import Typesetter
+
+
+def chinese_numeral(n: int, digits: str, ten: str) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99)."""
+    if n < 10:
+        return digits[n]
+    tens, units = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + ten + (digits[units] if units else "")
+
+
+def chapter_anchor(typesetter: Typesetter, index: int, chapter: model.Chapter) -> Anchor:
+    wording = typesetter.style.wording
+    numeral = chinese_numeral(index + 1, wording.numerals, wording.ten)
+    return Anchor(f"ch{index + 1}", 0, wording.chapter_number.format(numeral=numeral, n=index + 1), chapter.title)
+
+
+def article_anchor(typesetter: Typesetter, chapter_index: int, index: int, article: model.Article) -> Anchor:
+    number = typesetter.style.wording.article_number.format(chapter=chapter_index + 1, article=index + 1)
+    return Anchor(f"ch{chapter_index + 1}.{index + 1}", 1, number, article.title)
+
+
+def build_chapters(typesetter: Typesetter, chapters: tuple[model.Chapter, ...]) -> list[Flowable]:
+    """The body: each chapter on a new page, then its articles."""
+    story: list[Flowable] = []
+    for ci, chapter in enumerate(chapters):
+        if ci:
+            story.append(PageBreak())
+        story.append(heading(typesetter, chapter_anchor(typesetter, ci, chapter), "chapter"))
+        for ai, article in enumerate(chapter.articles):
+            story.append(heading(typesetter, article_anchor(typesetter, ci, ai, article), "article"))
+            story.extend(build_blocks(typesetter, article.blocks, "body"))
+            story.extend(source_line(typesetter, source) for source in article.sources)
+    return story
+
+
+def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:
+    style = typesetter.style
+    size = typesetter.size(role)
+    gap = style.headings.article_number_gap.pt(size)
+    number_width = typesetter.width(anchor.number, role) + (gap if role == "article" else 0)
+    number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0, firstLineIndent=0)
+    title = typesetter.make_paragraph(anchor.title, role, firstLineIndent=0)
+    if role != "chapter":
+        return Heading(anchor, number, number_width, title)
+    headings = style.headings
+    return Heading(anchor, number, number_width, title, rule_width=headings.chapter_rule.pt(size),
+                   rule_color=style.color(headings.chapter_rule_color), rule_gap=headings.chapter_rule_gap.pt(size))
+
+
+def build_blocks(typesetter: Typesetter, blocks: tuple[model.Block, ...], role: str) -> list[Flowable]:
+    out: list[Flowable] = []
+    for block in blocks:
+        if isinstance(block, model.Paragraph):
+            out.append(typesetter.make_paragraph(block.runs, role))
+        elif isinstance(block, model.Subheading):
+            para = typesetter.make_paragraph(block.runs, "subheading" if block.level == 1 else "subheading_minor")
+            para.keepWithNext = True
+            out.append(para)
+        elif isinstance(block, model.ListBlock):
+            out.extend(list_items(typesetter, block))
+        elif isinstance(block, model.Table):
+            out.append(table(typesetter, block))
+        elif isinstance(block, model.Figure):
+            out.append(figure(typesetter, block))
+    return out
+
+
+def list_items(typesetter: Typesetter, block: model.ListBlock) -> list[Flowable]:
+    size = typesetter.size("list_item")
+    indent = typesetter.text_style("list_item").left_indent.pt(size)
+    items = []
+    for i, runs in enumerate(block.items):
+        bullet = f"{block.start + i}." if block.ordered else "•"
+        para = typesetter.make_paragraph(runs, "list_item", bulletIndent=indent - typesetter.width(bullet + " ", "list_item"),
+                                         bulletFontName=typesetter.fonts.names[typesetter.text_style("list_item").font])
+        para.bulletText = bullet
+        para.style.bulletFontSize = size
+        items.append(para)
+    return items
+
+
+def table(typesetter: Typesetter, block: model.Table) -> Table:
+    rows = ([block.header] if block.header else []) + list(block.rows)
+    cells = [[typesetter.make_paragraph(cell, "table", firstLineIndent=0, spaceBefore=0, spaceAfter=0)
+              for cell in row] for row in rows]
+    font = typesetter.fonts.names[typesetter.text_style("table").font]
+    bold = typesetter.fonts.names[typesetter.text_style("table").bold_font or typesetter.text_style("table").font]
+    line = HexColor(typesetter.style.color("muted"))
+    commands = [("FONT", (0, 0), (-1, -1), font, typesetter.size("table")),
+                ("GRID", (0, 0), (-1, -1), 0.4, line), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if block.header:
+        commands.append(("FONT", (0, 0), (-1, 0), bold, typesetter.size("table")))
+    result = Table(cells, repeatRows=1 if block.header else 0, hAlign="CENTER")
+    result.setStyle(TableStyle(commands))
+    return result
+
+
+def figure(typesetter: Typesetter, block: model.Figure) -> Flowable:
+    image = Image(str(block.path))
+    caption = typesetter.make_paragraph(block.caption, "caption") if block.caption else Spacer(0, 0)
+    return KeepTogether([_FitWidth(image), caption])
+
+
+class _FitWidth(Flowable):
+    """An image scaled down (never up) to the frame's width, keeping its proportions."""
+
+    def __init__(self, image: Image):
+        super().__init__()
+        self.image = image
+
+    def wrap(self, avail_width, avail_height):
+        scale = min(1.0, avail_width / self.image.imageWidth)
+        self.image.drawWidth = self.image.imageWidth * scale
+        self.image.drawHeight = self.image.imageHeight * scale
+        self.width, self.height = avail_width, self.image.drawHeight
+        return self.width, self.height
+
+    def draw(self):
+        self.image.drawOn(self.canv, (self.width - self.image.drawWidth) / 2, 0)
+
+
+def source_line(typesetter: Typesetter, source: model.Source) -> Flowable:
+    wording = typesetter.style.wording
+    label = source.label or wording.default_source_label
+    before, _, after = wording.source_line.partition("{url}")
+    runs = (model.Run(before.format(label=label)), model.Run(source.url, href=source.url),
+            model.Run(after.format(label=label)))
+    return typesetter.make_paragraph(tuple(r for r in runs if r.text), "source")

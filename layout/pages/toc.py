@@ -1,0 +1,129 @@
+"""The table of contents: real page numbers, dotted leaders, links, bounded passes.
+
+Headings notify ``('TOCEntry', (anchor, folio))`` as they land on a page; the TOC draws
+the entries of the previous pass. The TOC converges in two passes whatever the content:
+folios count from the first body page, so the TOC's own length never moves a heading,
+and the page-number column has a fixed width, so numbers never change how an entry
+wraps. ``document.render_pdf`` refuses a third pass rather than loop.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import Flowable
+
+from layout.pages.flowables import Anchor, HangingText
+from layout.pages.typeset import Typesetter
+
+Entry = tuple[Anchor, str]
+
+
+class TocEntry(HangingText):
+    """One TOC line: number, wrapped title, leaders, right-aligned folio; all a link."""
+
+    def __init__(self, typesetter: Typesetter, anchor: Anchor, folio: str, role: str,
+                 number_column: float):
+        style = typesetter.style
+        size = typesetter.size(role)
+        number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0,
+                                           leftIndent=0, firstLineIndent=0) if anchor.number else None
+        text = typesetter.text_style(role)
+        indent = text.left_indent.pt(size)
+        number_width = indent + number_column
+        if number is not None:
+            number.style.leftIndent = indent
+        title = typesetter.make_paragraph(anchor.title, role, leftIndent=0, firstLineIndent=0)
+        reserve = style.toc.number_width.pt(size) + style.toc.gap.pt(size)
+        super().__init__(number, number_width, title, right_reserve=reserve)
+        self.typesetter = typesetter
+        self.anchor = anchor
+        self.folio = folio
+        self.role = role
+
+    def draw(self):
+        super().draw()
+        canvas = self.canv
+        ts = self.typesetter
+        toc = ts.style.toc
+        size = ts.size(self.role)
+        font = ts.fonts.names[ts.text_style(self.role).font]
+        baseline = self._last_baseline()
+        # Folio, right-aligned in the reserved column.
+        ts.draw_line(canvas, self.width, baseline, self.folio, self.role, align="right")
+        # Leaders: whole leader characters, aligned to a grid so columns of dots line up.
+        step = canvas.stringWidth(toc.leader, font, size) + toc.leader_spacing.pt(size)
+        start = self.last_line_end() + toc.gap.pt(size)
+        end = self.width - canvas.stringWidth(self.folio, font, size) - toc.gap.pt(size)
+        x = (int(start / step) + 1) * step
+        canvas.setFont(font, size)
+        canvas.setFillColor(HexColor(ts.style.color(ts.text_style(self.role).color)))
+        while x + step <= end:
+            canvas.drawString(x, baseline, toc.leader)
+            x += step
+        canvas.linkRect("", self.anchor.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+    def _last_baseline(self) -> float:
+        """y of the title's last baseline (ReportLab sets the first at fontSize below the top)."""
+        para = self.title
+        return self.height - para.style.fontSize - (len(para.blPara.lines) - 1) * para.style.leading
+
+
+class TableOfContents(Flowable):
+    """Collects heading positions during a pass; draws the previous pass's entries."""
+
+    def __init__(self, typesetter: Typesetter):
+        super().__init__()
+        self.typesetter = typesetter
+        self.drawn: list[Entry] = []
+        self.collected: list[Entry] = []
+        self._flowables: list[TocEntry] = []
+
+    # -- the indexing protocol of BaseDocTemplate.multiBuild -------------------
+
+    def isIndexing(self):
+        return True
+
+    def isSatisfied(self):
+        return self.drawn == self.collected
+
+    def beforeBuild(self):
+        self.drawn, self.collected = self.collected, []
+
+    def afterBuild(self):
+        pass
+
+    def notify(self, kind, stuff):
+        if kind == "TOCEntry":
+            self.collected.append(stuff)
+
+    # -- layout ---------------------------------------------------------------
+
+    def entries(self) -> list[TocEntry]:
+        """One flowable per entry; numbers of a level share one column width."""
+        roles = {anchor.level: "toc_chapter" if anchor.level == 0 else "toc_article" for anchor, _ in self.drawn}
+        columns = {level: max(self.typesetter.width(a.number + " ", role) for a, _ in self.drawn if a.level == level)
+                   for level, role in roles.items()}
+        return [TocEntry(self.typesetter, anchor, folio, roles[anchor.level], columns[anchor.level])
+                for anchor, folio in self.drawn]
+
+    def wrap(self, avail_width, avail_height):
+        self._flowables = self.entries()
+        height = 0.0
+        for i, entry in enumerate(self._flowables):
+            height += entry.wrap(avail_width, avail_height)[1] + entry.getSpaceAfter()
+            if i:
+                height += entry.getSpaceBefore()
+        self.width, self.height = avail_width, height
+        return avail_width, height
+
+    def split(self, avail_width, avail_height):
+        return self.entries()
+
+    def draw(self):
+        y = self.height
+        for i, entry in enumerate(self._flowables):
+            if i:
+                y -= entry.getSpaceBefore()
+            y -= entry.height
+            entry.drawOn(self.canv, 0, y)
+            y -= entry.getSpaceAfter()

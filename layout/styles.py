@@ -1,0 +1,378 @@
+"""``styles/<name>.yaml`` → a typed, validated ``Style``.
+
+Every size, margin, colour, font and piece of Chinese wording of the layout lives in the
+style file; this module gives each a type, a default and a line of documentation, and
+rejects what it does not know (``body.font_szie: unknown key; did you mean font_size?``).
+
+Lengths are written with a unit: ``10.5pt``, ``18mm``, ``1.2cm``, ``0.5in``, or ``2em``
+(relative to the text style's own size, where that makes sense). A style may start
+from another with ``base: briefing`` and override only what differs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from layout.errors import InputError, Location, Problem
+from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
+
+_UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+
+
+@dataclass(frozen=True)
+class Length:
+    value: float
+    unit: str
+
+    def pt(self, em: float = 0.0) -> float:
+        """In points; ``em`` is the font size that ``em`` units refer to."""
+        return self.value * (em if self.unit == "em" else _UNITS[self.unit])
+
+
+def _len(text: str) -> Length:
+    value, unit = re.fullmatch(r"(-?\d+(?:\.\d+)?)(pt|mm|cm|in|em)", text).groups()
+    return Length(float(value), unit)
+
+
+@dataclass(frozen=True)
+class PageStyle:
+    width: Length = _len("210mm")
+    height: Length = _len("297mm")
+    margin_top: Length = _len("25mm")
+    margin_bottom: Length = _len("25mm")
+    margin_left: Length = _len("25mm")
+    margin_right: Length = _len("25mm")
+    footer_baseline: Length = _len("14mm")
+    """Distance of the footer's baseline above the bottom edge of the paper."""
+    footer_rule: Length = _len("0.5pt")
+    """Width of the hairline above the footer; 0pt for none."""
+    footer_rule_gap: Length = _len("4mm")
+    """Distance from the footer's baseline up to the hairline."""
+
+
+@dataclass(frozen=True)
+class FontFace:
+    file: str
+    """A .ttf/.ttc/.otf (TrueType outlines) found in one of ``fonts.dirs``, or a path."""
+    subfont_index: int = 0
+    """Which font of a .ttc collection."""
+    fallback: list[str] = field(default_factory=list)
+    """Faces (by name) that draw the characters this one lacks, tried in order."""
+
+
+@dataclass(frozen=True)
+class FontsStyle:
+    faces: dict[str, FontFace]
+    dirs: list[str] = field(default_factory=lambda: ["../fonts"])
+    """Folders searched for font files, relative to the style file (system folders allowed)."""
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    font: str
+    """Name of a face in ``fonts.faces``."""
+    bold_font: str | None = None
+    """Face for **bold** runs; defaults to ``font``."""
+    size: Length = _len("10.5pt")
+    leading: Length = _len("1.6em")
+    color: str = "text"
+    """A name from ``colors`` or #rrggbb."""
+    align: Literal["left", "center", "right", "justify"] = "left"
+    first_line_indent: Length = _len("0pt")
+    left_indent: Length = _len("0pt")
+    space_before: Length = _len("0pt")
+    space_after: Length = _len("0pt")
+
+
+@dataclass(frozen=True)
+class TextStyles:
+    body: TextStyle
+    subheading: TextStyle
+    subheading_minor: TextStyle
+    list_item: TextStyle
+    table: TextStyle
+    caption: TextStyle
+    source: TextStyle
+    chapter: TextStyle
+    article: TextStyle
+    toc_title: TextStyle
+    toc_chapter: TextStyle
+    toc_article: TextStyle
+    cover_title: TextStyle
+    cover_issue: TextStyle
+    cover_meta: TextStyle
+    footer: TextStyle
+    back_title: TextStyle
+    back_text: TextStyle
+    back_contact: TextStyle
+
+
+@dataclass(frozen=True)
+class CoverStyle:
+    band_height: Length = _len("0mm")
+    """Height of a coloured band across the top of the cover; 0mm for none."""
+    band_color: str = "accent"
+    title_top: Length = _len("90mm")
+    """Distance from the top of the paper to the title's first baseline."""
+    rule_width: Length = _len("0pt")
+    """Width of the rule under the issue label; 0pt for none."""
+    rule_length: Length = _len("60mm")
+    rule_color: str = "accent"
+    meta_bottom: Length = _len("40mm")
+    """Distance from the bottom of the paper to the last line of publisher/department/date."""
+
+
+@dataclass(frozen=True)
+class TocStyle:
+    leader: str = "."
+    """Character repeated between an entry and its page number."""
+    leader_spacing: Length = _len("3pt")
+    """Extra space between two leader characters."""
+    number_width: Length = _len("2em")
+    """Space reserved for page numbers; entries never run into it."""
+    gap: Length = _len("6pt")
+    """Minimum space around the leaders."""
+
+
+@dataclass(frozen=True)
+class HeadingStyle:
+    chapter_rule: Length = _len("0pt")
+    """Width of the rule under a chapter head; 0pt for none."""
+    chapter_rule_color: str = "accent"
+    chapter_rule_gap: Length = _len("4pt")
+    article_number_gap: Length = _len("0.5em")
+    """Space between an article's number (1.1) and its title; wrapped lines align with the title."""
+
+
+@dataclass(frozen=True)
+class BackStyle:
+    qr_size: Length = _len("30mm")
+    contacts_gap: Length = _len("12mm")
+    """Space between the about text and the contact lines."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    toc_title: str = "目录"
+    numerals: str = "零一二三四五六七八九"
+    """Digits 0–9 for chapter numbers."""
+    ten: str = "十"
+    chapter_number: str = "{numeral}、"
+    article_number: str = "{chapter}.{article}"
+    date: str = "{year}年{month}月"
+    cover_issue_label: str = "（{issue_label}）"
+    document_title: str = "{title} {year}年{issue_label}"
+    """PDF title. Fields: title, issue_label, year, month."""
+    default_source_label: str = "原文链接"
+    source_line: str = "（{label}：{url}）"
+    contact_line: str = "{label}：{value}"
+    body_folio: str = "{n}"
+    """Folio of body pages; ``n`` counts from 1 on the first chapter page. Front matter
+    (cover, TOC) is numbered i, ii, … with the cover's folio unprinted."""
+
+
+@dataclass(frozen=True)
+class Style:
+    fonts: FontsStyle
+    text: TextStyles
+    page: PageStyle = field(default_factory=PageStyle)
+    colors: dict[str, str] = field(default_factory=lambda: {"text": "#000000"})
+    cover: CoverStyle = field(default_factory=CoverStyle)
+    toc: TocStyle = field(default_factory=TocStyle)
+    headings: HeadingStyle = field(default_factory=HeadingStyle)
+    back: BackStyle = field(default_factory=BackStyle)
+    wording: Wording = field(default_factory=Wording)
+    language: str = "zh-CN"
+    path: Path = Path("styles/briefing.yaml")
+    """Set by the loader: where the style came from (fonts are found relative to it)."""
+    locations: dict = field(default_factory=dict, compare=False, repr=False)
+    """Set by the loader: key path → Location, for errors found after loading (fonts)."""
+
+    def color(self, name: str) -> str:
+        return self.colors.get(name, name)
+
+    def locate(self, path: KeyPath) -> Location:
+        probe = tuple(path)
+        while probe and probe not in self.locations:
+            probe = probe[:-1]
+        return self.locations.get(probe, Location(self.path))
+
+
+# -- loading ------------------------------------------------------------------
+
+STYLES_DIR = Path("styles")
+
+
+def resolve_style_path(name_or_path: str, relative_to: Path) -> Path:
+    """``briefing`` → ``styles/briefing.yaml`` (beside the edition's folder, else the cwd);
+    anything with a slash or ``.yaml`` suffix is a path."""
+    if "/" in name_or_path or name_or_path.endswith((".yaml", ".yml")):
+        path = Path(name_or_path)
+        return path if path.is_absolute() else (Path.cwd() / path)
+    for root in (relative_to.parent, relative_to.parent.parent, Path.cwd()):
+        candidate = root / STYLES_DIR / f"{name_or_path}.yaml"
+        if candidate.is_file():
+            return candidate
+    return Path.cwd() / STYLES_DIR / f"{name_or_path}.yaml"
+
+
+def load_style(path: Path) -> Style:
+    data, docs = _read_with_bases(path, seen=())
+    problems: list[Problem] = []
+    converter = _Converter(docs, problems)
+    data.pop("base", None)
+    style = converter.convert(Style, data, ())
+    if problems:
+        raise InputError(problems)
+    locations = {key: doc.locate(key) for doc, _ in docs for key in doc.value_marks}
+    style = dataclasses.replace(style, path=path, locations=locations)
+    _check_references(style, converter, problems)
+    if problems:
+        raise InputError(problems)
+    return style
+
+
+def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tuple[YamlDocument, dict]]]:
+    """Merge ``path`` over its ``base:`` chain. Returns data and, per file, its doc and keys."""
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.problem((), "a style file must be a mapping of sections (page:, fonts:, …)")])
+    docs = [(doc, doc.data)]
+    base = doc.data.get("base")
+    if base is None:
+        return dict(doc.data), docs
+    base_path = resolve_style_path(str(base), path) if "/" in str(base) else path.parent / f"{base}.yaml"
+    if base_path.resolve() in seen or not base_path.is_file():
+        reason = "refers back to itself" if base_path.resolve() in seen else f"{base_path} not found"
+        raise InputError([doc.problem(("base",), f"base style {reason}; name a style in {path.parent}")])
+    merged, base_docs = _read_with_bases(base_path, seen + (path.resolve(),))
+    return _deep_merge(merged, doc.data), base_docs + docs
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+_SET_BY_LOADER = ("path", "locations")
+
+
+class _Converter:
+    """Turns plain YAML data into the dataclasses above, following their type hints."""
+
+    def __init__(self, docs: list[tuple[YamlDocument, dict]], problems: list[Problem]):
+        self.docs = docs
+        self.problems = problems
+
+    def locate(self, path: KeyPath, key: bool = False) -> Location:
+        """The most specific location of ``path`` in the last file that sets it."""
+        best = None
+        for doc, _ in self.docs:
+            marks = doc.key_marks if key else doc.value_marks
+            if tuple(path) in marks:
+                best = doc.locate(path, key=key)
+        return best or self.docs[-1][0].locate(path, key=key)
+
+    def problem(self, path: KeyPath, message: str, key: bool = False) -> None:
+        self.problems.append(Problem(self.locate(path, key), message, format_key_path(path)))
+
+    def convert(self, kind: Any, value: Any, path: KeyPath) -> Any:
+        origin = typing.get_origin(kind)
+        if kind is Length:
+            return self._length(value, path)
+        if dataclasses.is_dataclass(kind):
+            return self._dataclass(kind, value, path)
+        if origin in (types.UnionType, typing.Union):
+            options = [k for k in typing.get_args(kind) if k is not type(None)]
+            return None if value is None else self.convert(options[0], value, path)
+        if origin is Literal:
+            choices = typing.get_args(kind)
+            if value not in choices:
+                self.problem(path, f"'{value}' is not one of: {', '.join(choices)}")
+            return value
+        if origin is list:
+            if not isinstance(value, list):
+                self.problem(path, "expected a list, e.g. [a, b]")
+                return []
+            return [self.convert(typing.get_args(kind)[0], v, path + (i,)) for i, v in enumerate(value)]
+        if origin is dict:
+            if not isinstance(value, dict):
+                self.problem(path, "expected a mapping of name: value")
+                return {}
+            return {k: self.convert(typing.get_args(kind)[1], v, path + (k,)) for k, v in value.items()}
+        if kind is str:
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                self.problem(path, "expected text")
+                return ""
+            return str(value)
+        if kind is int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                self.problem(path, "expected a whole number")
+                return 0
+            return value
+        if kind is Path:
+            return Path(value)
+        raise TypeError(f"no conversion for {kind}")
+
+    def _dataclass(self, kind: type, value: Any, path: KeyPath) -> Any:
+        if not isinstance(value, dict):
+            self.problem(path, f"expected a mapping with keys such as "
+                               f"{', '.join(f.name for f in dataclasses.fields(kind))[:80]}")
+            return None
+        hints = typing.get_type_hints(kind)
+        known = [f.name for f in dataclasses.fields(kind) if f.name not in _SET_BY_LOADER]
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                advice = f"did you mean {close[0]}?" if close else f"known keys: {', '.join(known)}"
+                self.problem(path + (key,), f"unknown key; {advice}", key=True)
+        kwargs = {}
+        for f in dataclasses.fields(kind):
+            if f.name in value:
+                kwargs[f.name] = self.convert(hints[f.name], value[f.name], path + (f.name,))
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                if f.name not in _SET_BY_LOADER:
+                    self.problem(path, f"missing required key '{f.name}'; add it")
+                    return None
+        return kind(**kwargs)
+
+    def _length(self, value: Any, path: KeyPath) -> Length:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0:
+            return Length(0.0, "pt")
+        if isinstance(value, str) and re.fullmatch(r"-?\d+(?:\.\d+)?(pt|mm|cm|in|em)", value.strip()):
+            return _len(value.strip())
+        self.problem(path, f"'{value}' is not a length; write a number with a unit: pt, mm, cm, in or em "
+                           "(e.g. 10.5pt, 18mm)")
+        return Length(0.0, "pt")
+
+
+def _check_references(style: Style, converter: _Converter, problems: list[Problem]) -> None:
+    """Every font and colour a style names must exist."""
+    faces = style.fonts.faces
+    for name, face in faces.items():
+        for i, other in enumerate(face.fallback):
+            if other not in faces:
+                converter.problem(("fonts", "faces", name, "fallback", i),
+                                  f"no face named '{other}'; faces: {', '.join(faces)}")
+    colors_ok = re.compile(r"#[0-9a-fA-F]{6}")
+    for name, value in style.colors.items():
+        if not colors_ok.fullmatch(value):
+            converter.problem(("colors", name), f"'{value}' is not a colour; write #rrggbb")
+    for role in dataclasses.fields(TextStyles):
+        text: TextStyle = getattr(style.text, role.name)
+        for key in ("font", "bold_font"):
+            value = getattr(text, key)
+            if value is not None and value not in faces:
+                converter.problem(("text", role.name, key), f"no face named '{value}'; faces: {', '.join(faces)}")
+        if text.color not in style.colors and not colors_ok.fullmatch(text.color):
+            converter.problem(("text", role.name, "color"),
+                              f"'{text.color}' is neither a colour name ({', '.join(style.colors)}) nor #rrggbb")
