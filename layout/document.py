@@ -84,8 +84,8 @@ class BriefingDocument(BaseDocTemplate):
         page = canvas.getPageNumber()
         if self.body_start is None:
             self.body_start = page
-            canvas.addPageLabel(0, "r", 1)
-            canvas.addPageLabel(page - 1, "D", 1)
+            canvas.addPageLabel(0, "ROMAN_LOWER", 1)
+            canvas.addPageLabel(page - 1, "ARABIC", 1)
         self.draw_footer(canvas, self.folio(page))
 
     def draw_footer(self, canvas, folio: str) -> None:

@@ -15,6 +15,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pdfread import Pdf  # noqa: E402
 
 
+def write_edition(folder: Path, text: str, name: str = "edition.yaml") -> Path:
+    """An edition in ``folder`` with its own copy of the house style (fonts from the repo)."""
+    styles = folder / "styles"
+    styles.mkdir(parents=True, exist_ok=True)
+    house = (ROOT / "styles" / "briefing.yaml").read_text("utf-8")
+    (styles / "briefing.yaml").write_text(house.replace("dirs: [../fonts]", f"dirs: [{ROOT / 'fonts'}]"), "utf-8")
+    path = folder / name
+    path.write_text(text, "utf-8")
+    return path
+
+
 def build(edition: Path, output: Path, *extra: str) -> int:
     from layout.cli import main
 

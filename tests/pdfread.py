@@ -88,6 +88,21 @@ class Pdf:
         return found
 
 
+    def font_problems(self) -> list[str]:
+        """Fonts an archive rejects: standard-14 ones (never embedded) and any without a font file."""
+        problems = []
+        for font in self.fonts():
+            name = str(font.get("/BaseFont", "")).lstrip("/")
+            if name.split("+")[-1] in STANDARD_14:
+                problems.append(f"{name}: a standard-14 font")
+            elif font.get("/Subtype") != "/Type0":  # a Type0 font is checked through its descendant
+                descriptor = font.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor is not None else {}
+                if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    problems.append(f"{name}: not embedded")
+        return problems
+
+
 def _lines(chars: list[dict]) -> list[Line]:
     rows: dict[float, list[dict]] = {}
     for char in chars:

@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 
 from markdown_it import MarkdownIt
-from pdfread import STANDARD_14, TOC_ENTRY, Line, Pdf, normalize
+from pdfread import TOC_ENTRY, Line, Pdf, normalize
 
 from conftest import REFERENCE, ROOT, build
 
@@ -216,17 +216,8 @@ def test_subscripts_print(reference_pdf, reference_data):
 
 
 def test_all_fonts_embedded_and_none_standard(reference_pdf):
-    fonts = reference_pdf.fonts()
-    assert fonts
-    for font in fonts:
-        name = str(font.get("/BaseFont", "")).lstrip("/")
-        assert name.split("+")[-1] not in STANDARD_14, name
-        if font.get("/Subtype") == "/Type0":
-            continue  # checked through its descendant
-        descriptor = font.get("/FontDescriptor")
-        assert descriptor is not None, f"{name} has no descriptor (not embedded)"
-        descriptor = descriptor.get_object()
-        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), name
+    assert reference_pdf.fonts()
+    assert reference_pdf.font_problems() == []
 
 
 def test_document_info_and_language(reference_pdf, reference_data):

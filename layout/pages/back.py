@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode.qr import QrCode
 from reportlab.platypus import Flowable, Spacer
 
 from layout.model import BackPage
@@ -27,10 +26,12 @@ def build_back_page(typesetter: Typesetter, back: BackPage) -> list[Flowable]:
     return story
 
 
-def qr_code(value: str, size: float) -> Drawing:
-    widget = QrCodeWidget(value, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    drawing.hAlign = "LEFT"
-    return drawing
+def qr_code(value: str, size: float) -> QrCode:
+    """A vector QR code (error correction M, 4-module quiet zone included in ``size``).
+
+    ReportLab's canvas-level ``QrCode`` flowable, not the ``QrCodeWidget`` drawing: the
+    drawing renderer selects Helvetica, an unembedded standard font an archive rejects.
+    """
+    code = QrCode(value, width=size, height=size, qrLevel="M")
+    code.hAlign = "LEFT"
+    return code

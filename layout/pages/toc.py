@@ -101,7 +101,10 @@ class TableOfContents(Flowable):
     def entries(self) -> list[TocEntry]:
         """One flowable per entry; numbers of a level share one column width."""
         roles = {anchor.level: "toc_chapter" if anchor.level == 0 else "toc_article" for anchor, _ in self.drawn}
-        columns = {level: max(self.typesetter.width(a.number + " ", role) for a, _ in self.drawn if a.level == level)
+        ts = self.typesetter
+        gap = {level: 0.0 if level == 0 else ts.style.headings.article_number_gap.pt(ts.size(role))
+               for level, role in roles.items()}
+        columns = {level: max(ts.width(a.number, role) for a, _ in self.drawn if a.level == level) + gap[level]
                    for level, role in roles.items()}
         return [TocEntry(self.typesetter, anchor, folio, roles[anchor.level], columns[anchor.level])
                 for anchor, folio in self.drawn]
