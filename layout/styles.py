@@ -139,6 +139,8 @@ class TocStyle:
     """Space reserved for page numbers; entries never run into it."""
     gap: Length = _len("6pt")
     """Minimum space around the leaders."""
+    min_leader: Length = _len("2em")
+    """Shortest run of leaders: a title wraps rather than leave less room than this."""
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,18 @@ class Pdf:
         return found
 
 
+    def link_target(self, annotation) -> int | None:
+        """Page index an internal link annotation jumps to (named or explicit /Dest), else None."""
+        dest = annotation.get("/Dest")
+        if dest is None and annotation.get("/A", {}).get("/S") == "/GoTo":
+            dest = annotation["/A"]["/D"]
+        if dest is None:
+            return None
+        if isinstance(dest, str):
+            return self.reader.get_destination_page_number(self.reader.named_destinations[str(dest)])
+        target = dest[0].idnum
+        return next(i for i, page in enumerate(self.reader.pages) if page.indirect_reference.idnum == target)
+
     def font_problems(self) -> list[str]:
         """Fonts an archive rejects: standard-14 ones (never embedded) and any without a font file."""
         problems = []

@@ -33,7 +33,7 @@ class TocEntry(HangingText):
         if number is not None:
             number.style.leftIndent = indent
         title = typesetter.make_paragraph(anchor.title, role, leftIndent=0, firstLineIndent=0)
-        reserve = style.toc.number_width.pt(size) + style.toc.gap.pt(size)
+        reserve = style.toc.number_width.pt(size) + 2 * style.toc.gap.pt(size) + style.toc.min_leader.pt(size)
         super().__init__(number, number_width, title, right_reserve=reserve)
         self.typesetter = typesetter
         self.anchor = anchor
