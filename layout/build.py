@@ -1,4 +1,4 @@
-"""The pipeline, stage by stage: load → style → fonts → coverage → render → write.
+"""The pipeline, stage by stage: load → style → fonts → coverage → render → archival → write.
 
 ``prepare`` does every check that needs no layout (``briefing validate`` stops there);
 ``build_edition`` renders and writes the PDF atomically: the new file appears whole under
@@ -7,13 +7,15 @@ its name or not at all, so a failed or interrupted build never damages the previ
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layout.document import Rendered, render_pdf
+from layout.archival import DEFAULT_VARIANT, make_archival
+from layout.document import Rendered, edition_metadata, render_pdf
 from layout.fonts import check_coverage, register_fonts
 from layout.load import load_issue
 from layout.model import Issue
@@ -53,11 +55,17 @@ def prepare(edition: Path, style: str | None = None) -> Prepared:
     return Prepared(issue, Typesetter(loaded_style, fonts), timings)
 
 
-def build_edition(edition: Path, output: Path, style: str | None = None) -> tuple[Prepared, Rendered]:
+def build_edition(edition: Path, output: Path, style: str | None = None,
+                  variant: str = DEFAULT_VARIANT) -> tuple[Prepared, Rendered]:
+    """Render ``edition`` and write it to ``output`` as ``variant`` (see layout.archival)."""
     prepared = prepare(edition, style)
     clock = time.perf_counter()
     rendered = render_pdf(prepared.typesetter, prepared.issue)
     prepared.timings["render"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    metadata = edition_metadata(prepared.typesetter, prepared.issue)
+    rendered = dataclasses.replace(rendered, pdf=make_archival(rendered.pdf, metadata, variant))
+    prepared.timings["archival"] = time.perf_counter() - clock
     write_atomic(output, rendered.pdf)
     return prepared, rendered
 

@@ -2,20 +2,25 @@
 
     briefing build issues/2021-10.yaml [-o output/2021-10.pdf] [--style NAME|PATH]
     briefing validate issues/2021-10.yaml [--style NAME|PATH]
+    briefing check output/2021-10.pdf [--json]
 
-Exit codes: 0 ok, 1 input error (each printed as file:line:col: …), 2 usage,
-70 internal error (rerun with --traceback and report it).
+Exit codes: 0 ok, 1 input error (each printed as file:line:col: …) or a failed check,
+2 usage, 70 internal error (rerun with --traceback and report it).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 import traceback
 from pathlib import Path
 
 from layout import __version__
+from layout.archival import DEFAULT_VARIANT, VARIANTS
 from layout.build import build_edition, default_output, prepare
+from layout.check import CheckResult, check_pdf
 from layout.errors import BriefingError, ExitCode, InputError
 
 
@@ -28,10 +33,27 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("edition", type=Path, help="issues/<edition>.yaml")
     build.add_argument("-o", "--output", type=Path, help="PDF to write (default: output/<edition>.pdf)")
     build.add_argument("--style", help="style name (styles/<name>.yaml) or path; overrides edition.style")
+    build.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a",
+                       help=f"archival conformance (default {DEFAULT_VARIANT}); 'none' for a plain PDF")
     validate = commands.add_parser("validate", help="check an edition (schema, style, fonts, characters) without building")
     validate.add_argument("edition", type=Path)
     validate.add_argument("--style")
+    check = commands.add_parser("check", help="audit a built PDF: PDF/A, fonts, metadata, TOC, footers, links")
+    check.add_argument("pdf", type=Path)
+    check.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
+
+
+def print_checks(results: list[CheckResult], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2))
+        return
+    width = max(len(r.name) for r in results)
+    for r in results:
+        print(f"{r.status.upper():<4}  {r.name:<{width}}  {r.detail}")
+    failed = sum(r.failed for r in results)
+    skipped = sum(r.status == "skip" for r in results)
+    print(f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,9 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             output = args.output or default_output(args.edition)
-            prepared, rendered = build_edition(args.edition, output, args.style)
+            prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a)
             seconds = sum(prepared.timings.values())
             print(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
+        elif args.command == "check":
+            if not args.pdf.is_file():
+                print(f"{args.pdf}: no such file", file=sys.stderr)
+                return ExitCode.USAGE
+            results = check_pdf(args.pdf)
+            print_checks(results, args.json)
+            return ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         else:
             prepare(args.edition, args.style)
             print(f"{args.edition}: ok")

@@ -15,6 +15,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from layout import __version__
+from layout.archival import Metadata, build_date
 from layout.model import Issue
 from layout.pages.back import build_back_page
 from layout.pages.body import build_chapters
@@ -37,24 +38,34 @@ def roman(n: int) -> str:
     return out
 
 
-def document_title(typesetter: Typesetter, issue: Issue) -> str:
+def edition_metadata(typesetter: Typesetter, issue: Issue) -> Metadata:
+    """Title, author, subject … of the PDF: one source for the Info dictionary and XMP."""
     edition = issue.edition
-    return typesetter.style.wording.document_title.format(
-        title=edition.title, issue_label=edition.issue_label, year=edition.year, month=edition.month)
+    wording = typesetter.style.wording
+    fields = dict(title=edition.title, issue_label=edition.issue_label, year=edition.year, month=edition.month)
+    return Metadata(
+        title=wording.document_title.format(**fields),
+        author=edition.publisher,
+        subject=edition.subject or "、".join(chapter.title for chapter in issue.chapters),
+        keywords=edition.keywords or (edition.title, edition_date(typesetter, edition)),
+        language=typesetter.style.language,
+        identifier=wording.document_identifier.format(**fields),
+        rights=edition.copyright,
+        date=build_date(edition.year, edition.month, edition.day),
+    )
 
 
 class BriefingDocument(BaseDocTemplate):
     def __init__(self, buffer, typesetter: Typesetter, issue: Issue):
         style = typesetter.style
         page = style.page
-        edition = issue.edition
+        metadata = edition_metadata(typesetter, issue)
         super().__init__(
             buffer, pagesize=(page.width.pt(), page.height.pt()),
             leftMargin=page.margin_left.pt(), rightMargin=page.margin_right.pt(),
             topMargin=page.margin_top.pt(), bottomMargin=page.margin_bottom.pt(),
-            title=document_title(typesetter, issue), author=edition.publisher,
-            subject=edition.subject or "、".join(chapter.title for chapter in issue.chapters),
-            keywords=list(edition.keywords) or [edition.title, edition_date(typesetter, edition)],
+            title=metadata.title, author=metadata.author, subject=metadata.subject,
+            keywords=list(metadata.keywords),
             creator=f"briefing-layout {__version__}", lang=style.language, invariant=1,
             initialFontName=typesetter.fonts.names[style.text.body.font],
             initialFontSize=typesetter.size("body"), displayDocTitle=1,

@@ -14,6 +14,8 @@ from pathlib import Path
 class ExitCode(enum.IntEnum):
     OK = 0
     INPUT_ERROR = 1
+    CHECK_FAILED = 1
+    """``briefing check``: the PDF failed a check (the PDF is the input)."""
     USAGE = 2
     INTERNAL_ERROR = 70
 

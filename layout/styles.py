@@ -172,6 +172,8 @@ class Wording:
     cover_issue_label: str = "（{issue_label}）"
     document_title: str = "{title} {year}年{issue_label}"
     """PDF title. Fields: title, issue_label, year, month."""
+    document_identifier: str = "{title} {year}-{month:02d}"
+    """The edition's identifier in the XMP metadata (dc:identifier). Same fields."""
     default_source_label: str = "原文链接"
     source_line: str = "（{label}：{url}）"
     contact_line: str = "{label}：{value}"

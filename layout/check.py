@@ -1,0 +1,339 @@
+"""``briefing check FILE.pdf``: the archivist's audit, reading nothing but the PDF.
+
+Each check returns a ``CheckResult`` (pass, fail or skip, with the offending page or
+object). Nothing here knows how the PDF was made: the copyright line comes from the
+XMP ``dc:rights``, the folios from the page labels, the TOC from the link annotations
+of the front-matter pages (pages whose label is not a number) and the text inside them.
+
+A skip is not a pass: ``briefing check`` exits 0 only when no check failed, and says
+which were skipped and why (Preflight needs Java and Debian's PDFBox packages).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pikepdf.pdfa
+
+STANDARD_14 = {
+    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
+    "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman", "Times-Bold", "Times-Italic",
+    "Times-BoldItalic", "Symbol", "ZapfDingbats",
+}
+PREFLIGHT_JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "commons-io", "jaxb-api",
+                  "javax.activation")
+PREFLIGHT_INSTALL = "apt-get install default-jre-headless libpdfbox2-java libjaxb-api-java libactivation-java"
+JAVA_DIR = Path("/usr/share/java")
+_LEADERS = re.compile(r"^(?P<entry>.*?)\s*[.·…]{3,}\s*(?P<folio>\S+)$")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    status: str
+    """'pass', 'fail' or 'skip'."""
+    detail: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
+
+
+@dataclass(frozen=True)
+class TextLine:
+    text: str
+    bottom: float
+    """Baseline distance from the top of the page."""
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    page: int
+    text: str
+    folio: str
+    target: int | None
+
+
+def normalize(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class PdfView:
+    """One PDF, opened once with pikepdf (structure) and pdfplumber (text)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.pdf = pikepdf.open(path)
+        self.labels = [page.label for page in self.pdf.pages]
+        self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
+        with pdfplumber.open(path) as plumber:
+            self.chars = [page.chars for page in plumber.pages]
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    @cached_property
+    def xmp(self) -> dict:
+        meta = self.pdf.open_metadata()
+        return {key: meta.get(key) for key in ("dc:title", "dc:creator", "dc:description", "dc:rights",
+                                               "dc:language", "dc:identifier", "pdf:Producer",
+                                               "pdf:Keywords", "xmp:CreateDate", "pdfaid:part")}
+
+    def lines(self, index: int) -> list[TextLine]:
+        rows: dict[float, list[dict]] = {}
+        for char in self.chars[index]:
+            key = next((k for k in rows if abs(k - char["bottom"]) <= 1.5), char["bottom"])
+            rows.setdefault(key, []).append(char)
+        return [TextLine("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])), key)
+                for key, row in sorted(rows.items())]
+
+    def text_in(self, index: int, rect: list[float]) -> str:
+        x0, y0, x1, y1 = rect
+        inside = [c for c in self.chars[index]
+                  if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["y0"] >= y0 - 1 and c["y1"] <= y1 + 1]
+        rows: dict[float, list[dict]] = {}
+        for char in inside:
+            key = next((k for k in rows if abs(k - char["bottom"]) <= 1.5), char["bottom"])
+            rows.setdefault(key, []).append(char)
+        return "".join("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"]))
+                       for _, row in sorted(rows.items()))
+
+    def target(self, annotation: pikepdf.Dictionary) -> int | None:
+        """Page index a link jumps to; None if it goes nowhere in this file."""
+        dest = annotation.get("/Dest")
+        if dest is None and annotation.get("/A") is not None and annotation.A.get("/S") == "/GoTo":
+            dest = annotation.A.D
+        if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+            dest = self.named_destinations.get(str(dest))
+        if isinstance(dest, pikepdf.Dictionary):
+            dest = dest.get("/D")
+        if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], pikepdf.Dictionary):
+            return self.page_ids.get(dest[0].objgen)
+        return None
+
+    @cached_property
+    def named_destinations(self) -> dict:
+        found = {}
+        names = self.pdf.Root.get("/Names")
+        if names is not None and "/Dests" in names:
+            tree = pikepdf.NameTree(names.Dests)
+            found.update({str(key): value for key, value in tree.items()})
+        if "/Dests" in self.pdf.Root:
+            found.update({str(key).lstrip("/"): value for key, value in self.pdf.Root.Dests.items()})
+        return found
+
+    @cached_property
+    def front_pages(self) -> list[int]:
+        """Pages after the cover whose label is not a number: the table of contents."""
+        return [i for i in range(1, len(self.labels)) if not self.labels[i].isdigit()]
+
+    @cached_property
+    def toc(self) -> list[TocEntry]:
+        entries = []
+        for index in self.front_pages:
+            for annotation in self.pdf.pages[index].get("/Annots", []):
+                if annotation.get("/Subtype") != "/Link" or annotation.get("/A", {}).get("/S") == "/URI":
+                    continue
+                text = self.text_in(index, [float(v) for v in annotation.Rect])
+                match = _LEADERS.match(text)
+                entry, folio = (match["entry"], match["folio"]) if match else (text, "")
+                entries.append(TocEntry(index, entry, folio, self.target(annotation)))
+        return entries
+
+
+def _page(view: PdfView, index: int) -> str:
+    return f"page {index + 1} (label {view.labels[index]})"
+
+
+# -- the checks ------------------------------------------------------------------
+
+
+def check_pdfa_pikepdf(view: PdfView) -> CheckResult:
+    name = "PDF/A (pikepdf validator)"
+    part = view.xmp.get("pdfaid:part")
+    if not part:
+        return CheckResult(name, "fail", "no PDF/A identification (pdfaid:part) in the XMP metadata")
+    report = pikepdf.pdfa.validate_written(view.path, f"{part}b")
+    if report.passed:
+        return CheckResult(name, "pass", f"PDF/A-{part}b")
+    return CheckResult(name, "fail", "; ".join(str(f) for f in report.findings[:3]))
+
+
+def preflight_command(path: Path) -> list[str] | None:
+    """The PDFBox Preflight command line, or None if Java or a jar is missing."""
+    java = shutil.which("java")
+    jars = [JAVA_DIR / f"{jar}.jar" for jar in PREFLIGHT_JARS]
+    if java is None or not all(jar.is_file() for jar in jars):
+        return None
+    return [java, "-cp", ":".join(map(str, jars)), "org.apache.pdfbox.preflight.Validator_A1b", str(path)]
+
+
+def check_pdfa_preflight(view: PdfView) -> CheckResult:
+    name = "PDF/A-1b (Apache PDFBox Preflight)"
+    if view.xmp.get("pdfaid:part") not in (None, "1"):
+        return CheckResult(name, "skip", "Preflight validates PDF/A-1b only")
+    command = preflight_command(view.path)
+    if command is None:
+        return CheckResult(name, "skip", f"Java or PDFBox not installed ({PREFLIGHT_INSTALL})")
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    if result.returncode == 0 and "is a valid PDF/A-1b file" in result.stdout:
+        return CheckResult(name, "pass", "valid PDF/A-1b")
+    errors = sorted({line.strip() for line in result.stdout.splitlines() if re.match(r"^\s*\d+\.\d", line)})
+    return CheckResult(name, "fail", "; ".join(errors[:3]) or result.stdout.strip()[:200])
+
+
+def check_fonts(view: PdfView) -> CheckResult:
+    name = "fonts embedded, no standard-14"
+    problems = []
+    for index, page in enumerate(view.pdf.pages):
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        for key, font in fonts.items():
+            base = str(font.get("/BaseFont", "")).lstrip("/")
+            if base.split("+")[-1] in STANDARD_14:
+                problems.append(f"{_page(view, index)}: {key} {base} is a standard-14 font (never embedded)")
+                continue
+            described = font.DescendantFonts[0] if font.get("/Subtype") == "/Type0" else font
+            descriptor = described.get("/FontDescriptor", {})
+            if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                problems.append(f"{_page(view, index)}: {key} {base} is not embedded")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(dict.fromkeys(problems)) or
+                       f"{len(view.pdf.pages)} pages")
+
+
+def check_metadata(view: PdfView) -> CheckResult:
+    name = "metadata complete and consistent"
+    info, xmp = view.pdf.docinfo, view.xmp
+    problems = [f"Info /{key} missing" for key in ("Title", "Author", "Subject", "Keywords", "CreationDate",
+                                                      "Producer") if f"/{key}" not in info]
+    pairs = (("Title", "dc:title", lambda v: v), ("Author", "dc:creator", lambda v: (list(v or []) or [""])[0]),
+             ("Subject", "dc:description", lambda v: v), ("Producer", "pdf:Producer", lambda v: v),
+             ("Keywords", "pdf:Keywords", lambda v: v))
+    for key, prop, value in pairs:
+        if f"/{key}" in info and str(info[f"/{key}"]) != (value(xmp.get(prop)) or ""):
+            problems.append(f"Info /{key} {str(info[f'/{key}'])!r} ≠ XMP {prop} {xmp.get(prop)!r}")
+    for prop in ("dc:language", "dc:identifier", "dc:rights", "xmp:CreateDate"):
+        if not xmp.get(prop):
+            problems.append(f"XMP {prop} missing")
+    if "/Lang" not in view.pdf.Root:
+        problems.append("catalog /Lang missing")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or str(info.get("/Title", "")))
+
+
+def check_toc(view: PdfView) -> CheckResult:
+    name = "TOC page numbers = pages where the headings land"
+    if not view.toc:
+        return CheckResult(name, "fail", "no linked TOC entries on the front-matter pages")
+    problems = []
+    for entry in view.toc:
+        where = f"{_page(view, entry.page)}: {entry.text[:24]!r}"
+        if entry.target is None:
+            problems.append(f"{where} links nowhere")
+        elif view.labels[entry.target] != entry.folio:
+            problems.append(f"{where} says {entry.folio or '(no number)'}, its heading is on "
+                            f"{view.labels[entry.target]}")
+        elif normalize(entry.text) not in normalize("".join(line.text for line in view.lines(entry.target))):
+            problems.append(f"{where}: no such heading on page {view.labels[entry.target]}")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or f"{len(view.toc)} entries")
+
+
+def check_outline(view: PdfView) -> CheckResult:
+    name = "outline = TOC"
+    with view.pdf.open_outline() as outline:
+        items = []
+
+        def walk(nodes):
+            for node in nodes:
+                page = view.target(pikepdf.Dictionary(Dest=node.destination)) if node.destination else None
+                items.append((normalize(node.title), page))
+                walk(node.children)
+
+        walk(outline.root)
+    toc = [(normalize(entry.text), entry.target) for entry in view.toc]
+    if items == toc:
+        return CheckResult(name, "pass", f"{len(items)} entries")
+    for i, (got, want) in enumerate(zip(items, toc, strict=False)):
+        if got != want:
+            return CheckResult(name, "fail", f"entry {i + 1}: outline {got[0][:24]!r} → "
+                                             f"{_label(view, got[1])}, TOC {want[0][:24]!r} → {_label(view, want[1])}")
+    return CheckResult(name, "fail", f"outline has {len(items)} entries, TOC {len(toc)}")
+
+
+def _label(view: PdfView, index: int | None) -> str:
+    return "nowhere" if index is None else view.labels[index]
+
+
+def check_footers(view: PdfView) -> CheckResult:
+    name = "copyright and folio on every page after the cover"
+    rights = view.xmp.get("dc:rights")
+    if not rights:
+        return CheckResult(name, "fail", "no dc:rights in the XMP: the copyright line is unknown")
+    problems = []
+    if any(normalize(rights) in normalize(line.text) for line in view.lines(0)):
+        problems.append("page 1 (the cover) carries the copyright line")
+    for index in range(1, len(view.labels)):
+        lines = view.lines(index)
+        bottom = lines[-1].text if lines else ""
+        if normalize(bottom) != normalize(rights + view.labels[index]):
+            problems.append(f"{_page(view, index)}: footer reads {bottom!r}")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or f"{len(view.labels) - 1} pages")
+
+
+def check_labels(view: PdfView) -> CheckResult:
+    name = "page labels = folios (i, ii … then 1, 2 …)"
+    front = view.front_pages
+    body = [label for label in view.labels[1:] if label.isdigit()]
+    problems = []
+    if front != list(range(1, len(front) + 1)):
+        problems.append("front matter is not right after the cover")
+    if body != [str(n) for n in range(1, len(body) + 1)]:
+        problems.append(f"body labels are not 1, 2, 3 …: {', '.join(body[:8])} …")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or
+                       f"{', '.join(view.labels[:3])} … {view.labels[-1]}")
+
+
+def check_links(view: PdfView) -> CheckResult:
+    name = "link targets valid"
+    problems, count = [], 0
+    for index, page in enumerate(view.pdf.pages):
+        for annotation in page.get("/Annots", []):
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            count += 1
+            action = annotation.get("/A")
+            if action is not None and action.get("/S") == "/URI":
+                uri = str(action.URI)
+                if not re.fullmatch(r"(https?://|mailto:)\S+", uri):
+                    problems.append(f"{_page(view, index)}: URI {uri!r} is not a web address")
+            elif view.target(annotation) is None:
+                problems.append(f"{_page(view, index)}: a link goes to no page of this file")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or f"{count} links")
+
+
+CHECKS: tuple[Callable[[PdfView], CheckResult], ...] = (
+    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
+    check_footers, check_labels, check_links,
+)
+
+
+def check_pdf(path: Path) -> list[CheckResult]:
+    """Every check on the PDF at ``path``. A check that crashes is reported as failed."""
+    view = PdfView(path)
+    try:
+        results = []
+        for check in CHECKS:
+            try:
+                results.append(check(view))
+            except Exception as exc:  # noqa: BLE001 - a damaged file must still give a table
+                name = check.__name__.removeprefix("check_")
+                results.append(CheckResult(name, "fail", f"could not check: {type(exc).__name__}: {exc}"))
+        return results
+    finally:
+        view.close()
