@@ -273,8 +273,10 @@ def _label(view: PdfView, index: int | None) -> str:
 def check_footers(view: PdfView) -> CheckResult:
     name = "copyright and folio on every page after the cover"
     rights = view.xmp.get("dc:rights")
-    if not rights:
-        return CheckResult(name, "fail", "no dc:rights in the XMP: the copyright line is unknown")
+    if not rights and len(view.labels) > 1:
+        # No metadata to say what it should be: hold every footer to the first one's.
+        first = view.lines(1)[-1].text if view.lines(1) else ""
+        rights = first.removesuffix(view.labels[1]).strip()
     problems = []
     if any(normalize(rights) in normalize(line.text) for line in view.lines(0)):
         problems.append("page 1 (the cover) carries the copyright line")

@@ -26,10 +26,23 @@ def write_edition(folder: Path, text: str, name: str = "edition.yaml") -> Path:
     return path
 
 
+BUILT: list[tuple[Path, str]] = []
+"""Every PDF the suite built, with its --pdf-a variant: Preflight validates them all at the end."""
+
+
 def build(edition: Path, output: Path, *extra: str) -> int:
     from layout.cli import main
 
-    return main(["build", str(edition), "-o", str(output), *extra])
+    code = main(["build", str(edition), "-o", str(output), *extra])
+    if code == 0:
+        variant = extra[extra.index("--pdf-a") + 1] if "--pdf-a" in extra else "1b"
+        BUILT.append((output, variant))
+    return code
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked run_last (the Preflight sweep over every PDF built) go after all others."""
+    items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)
 
 
 @pytest.fixture(scope="session")
