@@ -5,6 +5,8 @@ object). Nothing here knows how the PDF was made: the copyright line comes from 
 XMP ``dc:rights``, the folios from the page labels, the TOC from the link annotations
 of the front-matter pages (pages whose label is not a number) and the text inside them.
 
+The typography section (``layout.audit``) measures TYPOGRAPHY.md's rules on the glyphs.
+
 A skip is not a pass: ``briefing check`` exits 0 only when no check failed, and says
 which were skipped and why (Preflight needs Java and Debian's PDFBox packages).
 """
@@ -22,6 +24,8 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pikepdf.pdfa
+
+from layout.audit import audit_typography
 
 STANDARD_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
@@ -69,8 +73,9 @@ def normalize(text: str) -> str:
 class PdfView:
     """One PDF, opened once with pikepdf (structure) and pdfplumber (text)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, style: Path | None = None):
         self.path = path
+        self.style = style
         self.pdf = pikepdf.open(path)
         self.labels = [page.label for page in self.pdf.pages]
         self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
@@ -319,20 +324,29 @@ def check_links(view: PdfView) -> CheckResult:
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or f"{count} links")
 
 
-CHECKS: tuple[Callable[[PdfView], CheckResult], ...] = (
+def check_typography(view: PdfView) -> list[CheckResult]:
+    """The typography section: TYPOGRAPHY.md's rules measured on the glyphs (layout.audit)."""
+    report = audit_typography(view.path, style=view.style)
+    return [CheckResult(name, "pass" if passed else "fail", detail) for name, passed, detail in report.as_rows()]
+
+
+CHECKS: tuple[Callable[[PdfView], CheckResult | list[CheckResult]], ...] = (
     check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
-    check_footers, check_labels, check_links,
+    check_footers, check_labels, check_links, check_typography,
 )
 
 
-def check_pdf(path: Path) -> list[CheckResult]:
-    """Every check on the PDF at ``path``. A check that crashes is reported as failed."""
-    view = PdfView(path)
+def check_pdf(path: Path, style: Path | None = None) -> list[CheckResult]:
+    """Every check on the PDF at ``path``. A check that crashes is reported as failed.
+
+    ``style`` (default: the house style) gives the typography audit its type area."""
+    view = PdfView(path, style)
     try:
-        results = []
+        results: list[CheckResult] = []
         for check in CHECKS:
             try:
-                results.append(check(view))
+                result = check(view)
+                results.extend(result if isinstance(result, list) else [result])
             except Exception as exc:  # noqa: BLE001 - a damaged file must still give a table
                 name = check.__name__.removeprefix("check_")
                 results.append(CheckResult(name, "fail", f"could not check: {type(exc).__name__}: {exc}"))

@@ -161,6 +161,38 @@ class BackStyle:
 
 
 @dataclass(frozen=True)
+class TypographyStyle:
+    """How Chinese lines are broken and justified (W3C clreq, GB/T 15834; see TYPOGRAPHY.md)."""
+
+    punctuation: Literal["line_end_half", "compressed"] = "line_end_half"
+    """Width of full-width punctuation (，。、；：？！）》”（《“ …): ``line_end_half`` sets it one em
+    wide except at a line end and between two adjacent marks (``）。`` ``。”`` ``，“``), where it
+    takes half an em; ``compressed`` sets it half an em wide everywhere."""
+    push_in: bool = False
+    """With ``line_end_half``: whether marks inside a line may also be compressed to half an
+    em to keep a character on its line (clreq's push-in) before one is moved to the next
+    line (push-out). Off, a mark is full width wherever it is not at a line end or next to
+    another mark, and the line is justified by its gaps instead."""
+    han_latin_gap: Length = _len("0.25em")
+    """Space between a Han character and a Latin word or number (``COP26``, ``2021``); 0pt for
+    none. A space the editor typed at such a boundary is replaced by it; no gap appears
+    next to Chinese punctuation or at a line's start or end."""
+    url_break_after: str = "/.-_?&=#"
+    """Characters after which a web address may be broken across lines (nowhere else)."""
+    widows: int = 2
+    """Fewest lines of a paragraph carried over to the top of the next page."""
+    orphans: int = 2
+    """Fewest lines of a paragraph left at the bottom of a page before it breaks."""
+    min_last_line_chars: int = 2
+    """A paragraph's last line should hold at least this many characters besides punctuation
+    (no 孤字): punctuation above is compressed, or a character brought down, to get them."""
+    max_stretch: Length = _len("0.15em")
+    """Lines are filled one by one; where that leaves a justified line with more than this
+    much extra space per gap (a long web address or Latin term that would not fit), the
+    whole paragraph is re-broken for the most even spacing overall."""
+
+
+@dataclass(frozen=True)
 class Wording:
     toc_title: str = "目录"
     numerals: str = "零一二三四五六七八九"
@@ -192,6 +224,7 @@ class Style:
     toc: TocStyle = field(default_factory=TocStyle)
     headings: HeadingStyle = field(default_factory=HeadingStyle)
     back: BackStyle = field(default_factory=BackStyle)
+    typography: TypographyStyle = field(default_factory=TypographyStyle)
     wording: Wording = field(default_factory=Wording)
     language: str = "zh-CN"
     path: Path = Path("styles/briefing.yaml")
@@ -318,6 +351,11 @@ class _Converter:
                 self.problem(path, "expected text")
                 return ""
             return str(value)
+        if kind is bool:
+            if not isinstance(value, bool):
+                self.problem(path, "expected true or false")
+                return False
+            return value
         if kind is int:
             if not isinstance(value, int) or isinstance(value, bool):
                 self.problem(path, "expected a whole number")
@@ -359,8 +397,38 @@ class _Converter:
         return Length(0.0, "pt")
 
 
+# The fields each wording template is formatted with (layout/pages, layout/document.py).
+_TEMPLATE_FIELDS = {
+    "chapter_number": ("numeral", "n"), "article_number": ("chapter", "article"),
+    "date": ("year", "month", "day"), "cover_issue_label": ("issue_label",),
+    "document_title": ("title", "issue_label", "year", "month"),
+    "document_identifier": ("title", "issue_label", "year", "month"),
+    "source_line": ("label", "url"), "contact_line": ("label", "value"), "body_folio": ("n",),
+}
+_SAMPLE = {"numeral": "一", "n": 1, "chapter": 1, "article": 1, "year": 2021, "month": 10, "day": 1,
+           "issue_label": "x", "title": "x", "label": "x", "url": "x", "value": "x"}
+
+
+def _check_wording(style: Style, converter: _Converter) -> None:
+    """Every template must format with its own fields: a typo is an error here, not a crash in layout."""
+    for key, fields in _TEMPLATE_FIELDS.items():
+        template = getattr(style.wording, key, None)
+        if template is None:
+            continue
+        try:
+            template.format(**{name: _SAMPLE[name] for name in fields})
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            what = f"{{{exc.args[0]}}} is not a field here" if isinstance(exc, KeyError) else str(exc)
+            converter.problem(("wording", key), f"{what}; use {', '.join('{' + f + '}' for f in fields)} "
+                                                "(and {{ }} for literal braces)")
+    if len(style.wording.numerals) != 10:
+        converter.problem(("wording", "numerals"), f"has {len(style.wording.numerals)} characters; "
+                                                   "write the ten digits 0-9, e.g. 零一二三四五六七八九")
+
+
 def _check_references(style: Style, converter: _Converter, problems: list[Problem]) -> None:
     """Every font and colour a style names must exist."""
+    _check_wording(style, converter)
     faces = style.fonts.faces
     for name, face in faces.items():
         for i, other in enumerate(face.fallback):

@@ -28,6 +28,6 @@ def test_cjk_fonts_are_truetype_and_cover_the_general_standard_chinese_character
     assert len(charset) == 8105
     for entry in MANIFEST:
         if "SC" in entry["file"]:
-            font = TTFont(FONTS / entry["file"], lazy=True)
-            assert "glyf" in font and "CFF " not in font, entry["file"]
-            assert charset <= set(font.getBestCmap()), entry["file"]
+            with TTFont(FONTS / entry["file"], lazy=True) as font:
+                assert "glyf" in font and "CFF " not in font, entry["file"]
+                assert charset <= set(font.getBestCmap()), entry["file"]

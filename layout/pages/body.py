@@ -81,11 +81,8 @@ def list_items(typesetter: Typesetter, block: model.ListBlock) -> list[Flowable]
     items = []
     for i, runs in enumerate(block.items):
         bullet = f"{block.start + i}." if block.ordered else "•"
-        para = typesetter.make_paragraph(runs, "list_item", bulletIndent=indent - typesetter.width(bullet + " ", "list_item"),
-                                         bulletFontName=typesetter.fonts.names[typesetter.text_style("list_item").font])
-        para.bulletText = bullet
-        para.style.bulletFontSize = size
-        items.append(para)
+        items.append(typesetter.make_paragraph(runs, "list_item", bullet=bullet,
+                                               bullet_indent=indent - typesetter.width(bullet + " ", "list_item")))
     return items
 
 

@@ -26,10 +26,10 @@ def draw_cover(canvas, typesetter: Typesetter, edition: Edition) -> None:
     for text, role in ((edition.title, "cover_title"),
                        (style.wording.cover_issue_label.format(issue_label=edition.issue_label), "cover_issue")):
         para = typesetter.make_paragraph(text, role)
-        y -= para.style.spaceBefore
+        y -= para.spaceBefore
         _, h = para.wrap(right - left, height)
-        # Place the first baseline at y: ReportLab puts it fontSize below the paragraph's top.
-        para.drawOn(canvas, left, y + para.style.fontSize - h)
+        # Place the first baseline at y: it sits fontSize below the paragraph's top.
+        para.drawOn(canvas, left, y + para.fontSize - h)
         y -= h
     if cover.rule_width.pt():
         y -= cover.rule_width.pt() + typesetter.size("cover_issue")

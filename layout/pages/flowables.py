@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
+
+from layout.pages.cjk import CJKParagraph
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Anchor:
 
 
 class HangingText(Flowable):
-    def __init__(self, number: Paragraph | None, number_width: float, title: Paragraph,
+    def __init__(self, number: CJKParagraph | None, number_width: float, title: CJKParagraph,
                  right_reserve: float = 0.0):
         super().__init__()
         self.number = number
@@ -51,9 +53,7 @@ class HangingText(Flowable):
 
     def last_line_end(self) -> float:
         """x (from this flowable's left) where the title's last line ends; valid after wrap."""
-        last = self.title.blPara.lines[-1]
-        unused = last[0] if isinstance(last, tuple) else last.extraSpace
-        return self.number_width + self.title_width(self.width) - self.title.style.rightIndent - unused
+        return self.number_width + self.title.last_line_end()
 
     def draw(self):
         top = self.height
@@ -76,7 +76,7 @@ class Heading(HangingText):
 
     keepWithNext = True
 
-    def __init__(self, anchor: Anchor, number: Paragraph | None, number_width: float, title: Paragraph,
+    def __init__(self, anchor: Anchor, number: CJKParagraph | None, number_width: float, title: CJKParagraph,
                  rule_width: float = 0.0, rule_color: str = "#000000", rule_gap: float = 0.0):
         super().__init__(number, number_width, title)
         self.anchor = anchor

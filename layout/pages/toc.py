@@ -25,13 +25,11 @@ class TocEntry(HangingText):
                  number_column: float):
         style = typesetter.style
         size = typesetter.size(role)
-        number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0,
-                                           leftIndent=0, firstLineIndent=0) if anchor.number else None
         text = typesetter.text_style(role)
         indent = text.left_indent.pt(size)
         number_width = indent + number_column
-        if number is not None:
-            number.style.leftIndent = indent
+        number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0,
+                                           leftIndent=indent, firstLineIndent=0) if anchor.number else None
         title = typesetter.make_paragraph(anchor.title, role, leftIndent=0, firstLineIndent=0)
         reserve = style.toc.number_width.pt(size) + 2 * style.toc.gap.pt(size) + style.toc.min_leader.pt(size)
         super().__init__(number, number_width, title, right_reserve=reserve)
@@ -65,7 +63,7 @@ class TocEntry(HangingText):
     def _last_baseline(self) -> float:
         """y of the title's last baseline (ReportLab sets the first at fontSize below the top)."""
         para = self.title
-        return self.height - para.style.fontSize - (len(para.blPara.lines) - 1) * para.style.leading
+        return self.height - para.fontSize - (para.line_count - 1) * para.leading
 
 
 class TableOfContents(Flowable):

@@ -1,26 +1,26 @@
-"""Text → ReportLab paragraphs: styles, font runs, links. The one place paragraphs are made.
+"""Text → paragraphs: styles, font runs, links. The one place paragraphs are made.
 
-``make_paragraph`` is the hook where a CJK-aware line breaker replaces ReportLab's
-``Paragraph`` (clreq line-start/line-end rules, inter-character justification); every
-part of the layout (body, headings, TOC entries, cover, back page) goes through it.
+``make_paragraph`` turns runs into ``CJKParagraph``s (``layout.pages.cjk``: clreq
+line-start/line-end rules, punctuation compression, inter-character justification);
+every part of the layout (body, headings, TOC entries, cover, back page, table cells)
+goes through it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph
 
 from layout.fonts import FontSet
 from layout.model import Run, Runs
+from layout.pages.cjk import CJKParagraph, CJKStyle, Piece
 from layout.styles import Style, TextStyle
 
-_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+# ReportLab's ParagraphStyle names that callers may override → CJKStyle fields.
+_OVERRIDES = {"spaceBefore": "space_before", "spaceAfter": "space_after", "leftIndent": "left_indent",
+              "rightIndent": "right_indent", "firstLineIndent": "first_line_indent"}
 
 
 @dataclass(frozen=True)
@@ -36,39 +36,48 @@ class Typesetter:
     def size(self, role: str) -> float:
         return self.text_style(role).size.pt()
 
-    def paragraph_style(self, role: str, **overrides) -> ParagraphStyle:
+    def paragraph_style(self, role: str, **overrides: float) -> CJKStyle:
+        """The role's paragraph settings in points; ReportLab-named overrides (``spaceBefore=0``)."""
         text = self.text_style(role)
         size = text.size.pt()
+        typography = self.style.typography
         values = dict(
-            fontName=self.fonts.names[text.font], fontSize=size, leading=text.leading.pt(size),
-            textColor=HexColor(self.style.color(text.color)), alignment=_ALIGN[text.align],
-            firstLineIndent=text.first_line_indent.pt(size), leftIndent=text.left_indent.pt(size),
-            spaceBefore=text.space_before.pt(size), spaceAfter=text.space_after.pt(size),
-            wordWrap="CJK", allowWidows=0, allowOrphans=0,
+            font_size=size, leading=text.leading.pt(size), alignment=text.align,
+            first_line_indent=text.first_line_indent.pt(size), left_indent=text.left_indent.pt(size),
+            space_before=text.space_before.pt(size), space_after=text.space_after.pt(size),
+            punctuation=typography.punctuation, push_in=typography.push_in,
+            han_latin_gap=typography.han_latin_gap.pt(size),
+            url_break_after=typography.url_break_after, widows=typography.widows,
+            orphans=typography.orphans, min_last_line_chars=typography.min_last_line_chars,
+            max_stretch=typography.max_stretch.pt(size),
         )
-        values.update(overrides)
-        return ParagraphStyle(role, **values)
+        for name, value in overrides.items():
+            if name not in _OVERRIDES:
+                raise TypeError(f"make_paragraph: unknown override {name!r}; known: {', '.join(_OVERRIDES)}")
+            values[_OVERRIDES[name]] = value
+        return CJKStyle(**values)
 
-    def markup(self, runs: Runs, role: str) -> str:
-        """ReportLab paragraph markup for ``runs``: fallback fonts, bold, links."""
+    def pieces(self, runs: Runs, role: str) -> list[Piece]:
+        """``runs`` as pieces of one font each: fallback faces, bold, link colour."""
         text = self.text_style(role)
+        size = text.size.pt()
+        color = self.style.color(text.color)
+        link = self.style.color("link")
         out = []
         for run in runs:
             face = (text.bold_font or text.font) if run.bold else text.font
-            pieces = []
             for font_name, chunk in self.fonts.split_by_face(run.text, face):
-                chunk = escape(chunk).replace("\n", "<br/>")
-                pieces.append(f'<font name="{font_name}">{chunk}</font>')
-            piece = "".join(pieces)
-            if run.href:
-                link = self.style.color("link")
-                piece = f'<a href="{escape(run.href, {chr(34): "&quot;"})}" color="{link}">{piece}</a>'
-            out.append(piece)
-        return "".join(out)
+                out.append(Piece(chunk, font_name, size, link if run.href else color, run.href))
+        return out
 
-    def make_paragraph(self, content: Runs | str, role: str, **overrides) -> Paragraph:
+    def make_paragraph(self, content: Runs | str, role: str, *, bullet: str | None = None,
+                       bullet_indent: float = 0.0, **overrides: float) -> CJKParagraph:
+        """A paragraph of ``content`` in ``role``; ``bullet`` is set at ``bullet_indent`` on its
+        first line (list items)."""
         runs = (Run(content),) if isinstance(content, str) else content
-        return Paragraph(self.markup(runs, role), self.paragraph_style(role, **overrides))
+        marker = self.pieces((Run(bullet),), role) if bullet else ()
+        return CJKParagraph(self.pieces(runs, role), self.paragraph_style(role, **overrides),
+                            bullet=marker, bullet_indent=bullet_indent)
 
     def width(self, text: str, role: str) -> float:
         """Width of ``text`` set on one line in ``role``'s regular face."""

@@ -1,0 +1,382 @@
+"""The typography audit: reads a built PDF, and only the PDF, against TYPOGRAPHY.md.
+
+Lines are rebuilt from the glyphs pdfplumber extracts: per page, the glyphs on one
+baseline (the text matrix's y, exact for every font), sorted by x, inside the text frame
+(the page less the style's margins, so the footer and folio are left out). A row of a
+table or a TOC line with its leaders is one *row*; the stretches of a row separated by
+a wide gap (table cells) are its *segments*.
+
+Checks, each with page numbers and the offending line's text:
+
+``line start`` / ``line end``
+    no segment starts with a NO_START mark or ends with a NO_END one;
+``—— …… whole``
+    no line ends inside —— or …… (an odd run at the end, the same mark opening the next);
+``inside the frame``
+    no glyph beyond the frame by more than the tolerance, except a full-width mark
+    compressed to half width at a line's end (opening marks: at its start);
+``justified lines flush``
+    every non-last line of a justified paragraph (a role whose ``align`` is ``justify``,
+    recognised by size and leading) ends at the frame's right edge;
+``Han–Latin gap``
+    each Han/Latin boundary is the style's gap plus the line's inter-character stretch,
+    no gap next to Chinese punctuation, none at the start of a line;
+``URL breaks``
+    a web address broken across lines is broken after ``/ . - _ ? & = #`` only.
+
+The character classes are spelled out here again, from TYPOGRAPHY.md, rather than
+imported from the line breaker: the audit is a second opinion.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layout.styles import Style, load_style
+
+NO_START = frozenset("，。、；：？！）］｝〕】〗〉》」』”’～·／…%‰℃!),.:;?]}")
+NO_END = frozenset("（［｛〔【〖〈《「『“‘／([{")
+NO_SPLIT = frozenset("—…")
+CLOSING = frozenset("，。、；：？！）］｝〕】〗〉》」』”’")
+OPENING = frozenset("（［｛〔【〖〈《「『“‘")
+CHINESE_PUNCTUATION = frozenset("“”‘’—…·") | {chr(c) for c in range(0x3000, 0x3040)} | {
+    chr(c) for c in range(0xFF00, 0xFFF0)}
+URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[!#-'*-;=?-~]+")
+
+DEFAULT_STYLE = Path(__file__).resolve().parent.parent / "styles" / "briefing.yaml"
+
+TOLERANCE = 0.5
+"""Points: how far a glyph may be from where a rule puts it (TYPOGRAPHY.md rules 2, 3)."""
+SEGMENT_GAP = 1.5
+"""Ems: a wider horizontal gap splits a row into segments (table cells)."""
+BASELINE_TOLERANCE = 1.0
+"""Points: glyphs this close vertically share a baseline."""
+LEADING_TOLERANCE = 0.3
+"""Points: how exactly two lines of one paragraph are ``leading`` apart."""
+
+CHECKS = {
+    "line start": "no line starts with ，。、；：？！）》”’…%℃ and the like",
+    "line end": "no line ends with （《“‘ and the like",
+    "—— …… whole": "—— and …… are never split across lines",
+    "inside the frame": "no glyph beyond the text frame (a half-width line-end mark excepted)",
+    "justified lines flush": "every non-last line of a justified paragraph is flush right",
+    "Han–Latin gap": "one consistent gap between Han and Latin/digits, none next to punctuation",
+    "URL breaks": "web addresses break only after / . - _ ? & = #",
+}
+
+
+@dataclass(frozen=True)
+class TextFrame:
+    """The type area, in points from the page's top-left corner (pdfplumber's coordinates)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @classmethod
+    def from_style(cls, style: Style) -> TextFrame:
+        page = style.page
+        return cls(page.margin_left.pt(), page.margin_top.pt(), page.width.pt() - page.margin_right.pt(),
+                   page.height.pt() - page.margin_bottom.pt())
+
+
+@dataclass(frozen=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    size: float
+
+
+@dataclass
+class Row:
+    """The glyphs of one baseline inside the frame (spaces kept apart)."""
+
+    page: int
+    """1-based page number in the file."""
+    baseline: float
+    glyphs: list[Glyph]
+    spaces: int
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def size(self) -> float:
+        sizes = [round(g.size, 2) for g in self.glyphs]
+        return max(set(sizes), key=sizes.count)
+
+    def segments(self) -> list[list[Glyph]]:
+        out = [[self.glyphs[0]]]
+        for before, glyph in zip(self.glyphs, self.glyphs[1:]):
+            if glyph.x0 - before.x1 > SEGMENT_GAP * glyph.size:
+                out.append([])
+            out[-1].append(glyph)
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    page: int
+    line: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"page {self.page}: {self.check}: {self.detail}: {self.line}"
+
+
+@dataclass
+class TypographyReport:
+    lines_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECKS, 0))
+    """How many lines (or boundaries) each check examined."""
+    exempt: int = 0
+    """Non-last justified lines with nothing to stretch (one unbreakable Latin string)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def count(self, check: str) -> int:
+        return sum(1 for finding in self.findings if finding.check == check)
+
+    def as_rows(self) -> list[tuple[str, bool, str]]:
+        """(check, passed, detail) per check, for ``briefing check``."""
+        rows = []
+        for check, rule in CHECKS.items():
+            found = [f for f in self.findings if f.check == check]
+            detail = f"{rule}: {self.checked[check]} examined"
+            if found:
+                examples = "; ".join(f"page {f.page}: {f.detail}: {f.line[:40]}" for f in found[:3])
+                detail += f", {len(found)} violation{'s' if len(found) > 1 else ''} (e.g. {examples})"
+            rows.append((f"typography: {check}", not found, detail))
+        return rows
+
+
+def audit_typography(pdf_path: Path | str, frame: TextFrame | None = None, *,
+                     style: Style | Path | str | None = None) -> TypographyReport:
+    """Audit the PDF at ``pdf_path``; ``frame`` and ``style`` default to the house style's."""
+    import pdfplumber
+
+    if not isinstance(style, Style):
+        style = load_style(Path(style) if style else DEFAULT_STYLE)
+    frame = frame or TextFrame.from_style(style)
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [_rows(index + 1, page.chars, float(page.height), frame) for index, page in enumerate(pdf.pages)]
+    return _Auditor(style, frame).run(pages)
+
+
+def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFrame) -> list[Row]:
+    placed = []
+    for char in chars:
+        matrix = char.get("matrix")
+        baseline = page_height - matrix[5] if matrix else char["bottom"]
+        if frame.top - BASELINE_TOLERANCE <= baseline <= frame.bottom + BASELINE_TOLERANCE:
+            placed.append((baseline, char))
+    placed.sort(key=lambda item: item[0])
+    groups: list[list[tuple[float, dict]]] = []
+    for baseline, char in placed:
+        if groups and baseline - groups[-1][0][0] <= BASELINE_TOLERANCE:
+            groups[-1].append((baseline, char))
+        else:
+            groups.append([(baseline, char)])
+    rows = []
+    for group in groups:
+        chars_in_row = [char for _, char in group]  # pdfplumber keeps drawing order: a stable sort
+        chars_in_row.sort(key=lambda c: c["x0"])
+        glyphs = [Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]))
+                  for c in chars_in_row if not c["text"].isspace()]
+        if glyphs:
+            rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs)))
+    return rows
+
+
+def _kind(char: str) -> str:
+    code = ord(char)
+    if (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF
+            or 0xF900 <= code <= 0xFAFF or 0x3040 <= code <= 0x30FF):
+        return "han"
+    if char in CHINESE_PUNCTUATION:
+        return "punct"
+    return "latin" if char.isalnum() else "other"
+
+
+@dataclass(frozen=True)
+class _Role:
+    size: float
+    leading: float
+    left_indent: float
+    first_line_indent: float
+    gap: float
+
+    @property
+    def indents(self) -> tuple[float, ...]:
+        """Where a line of the role may start, from the frame's left edge."""
+        return (0.0, self.left_indent, self.left_indent + self.first_line_indent)
+
+
+class _Auditor:
+    def __init__(self, style: Style, frame: TextFrame):
+        self.frame = frame
+        self.style = style
+        self.url_breaks = style.typography.url_break_after
+        self.gap_em = style.typography.han_latin_gap
+        self.leadings: dict[float, set[float]] = {}
+        self.justified: list[_Role] = []
+        for role in style.text.__dataclass_fields__:
+            text = getattr(style.text, role)
+            size = text.size.pt()
+            leading = text.leading.pt(size)
+            self.leadings.setdefault(round(size, 2), set()).add(leading)
+            if text.align == "justify":
+                self.justified.append(_Role(size, leading, text.left_indent.pt(size),
+                                            text.first_line_indent.pt(size),
+                                            style.typography.han_latin_gap.pt(size)))
+        self.report = TypographyReport()
+
+    def run(self, pages: list[list[Row]]) -> TypographyReport:
+        flow = [row for rows in pages for row in rows]
+        for index, row in enumerate(flow):
+            following = flow[index + 1] if index + 1 < len(flow) else None
+            role = self._role(row)
+            continued = following is not None and self._continues(row, following, role)
+            self.report.lines_checked += 1
+            self._line_start_end(row)
+            self._inside_frame(row)
+            if following is not None:
+                self._no_split(row, following)
+            if continued:
+                self._url_break(row, following)
+            if role is not None:
+                if continued:
+                    self._flush(row)
+                self._han_latin(row, role)
+        return self.report
+
+    def _find(self, check: str, row: Row, detail: str) -> None:
+        self.report.findings.append(Finding(check, row.page, row.text, detail))
+
+    # -- which lines belong together ------------------------------------------------------
+
+    def _role(self, row: Row) -> _Role | None:
+        for role in self.justified:
+            if abs(row.size - role.size) < 0.05:
+                return role
+        return None
+
+    def _continues(self, row: Row, following: Row, role: _Role | None) -> bool:
+        """Is ``following`` the next line of ``row``'s paragraph?"""
+        if abs(row.size - following.size) > 0.05 or following.x0 > row.x0 + TOLERANCE:
+            return False
+        if following.page == row.page:
+            leadings = {role.leading} if role else self.leadings.get(round(row.size, 2), set())
+            return any(abs(following.baseline - row.baseline - leading) < LEADING_TOLERANCE for leading in leadings)
+        # Across a page break: only where a paragraph's first line is told apart by its indent.
+        if following.page != row.page + 1 or role is None or not role.first_line_indent:
+            return False
+        return abs(following.x0 - self.frame.left - role.left_indent) < TOLERANCE
+
+    # -- the checks -----------------------------------------------------------------------
+
+    def _line_start_end(self, row: Row) -> None:
+        for segment in row.segments():
+            self.report.checked["line start"] += 1
+            self.report.checked["line end"] += 1
+            text = "".join(g.text for g in segment)
+            if text[0] in NO_START:
+                self._find("line start", row, f"starts with {text[0]}")
+            if text[-1] in NO_END:
+                self._find("line end", row, f"ends with {text[-1]}")
+
+    def _no_split(self, row: Row, following: Row) -> None:
+        last = row.text[-1]
+        if last not in NO_SPLIT:
+            return
+        self.report.checked["—— …… whole"] += 1
+        run = len(row.text) - len(row.text.rstrip(last))
+        if run % 2 and following.text[0] == last:
+            self._find("—— …… whole", row, f"{last * 2} split across lines")
+
+    def _inside_frame(self, row: Row) -> None:
+        self.report.checked["inside the frame"] += 1
+        frame = self.frame
+        for i, glyph in enumerate(row.glyphs):
+            if glyph.x1 > frame.right + TOLERANCE:
+                half = i == len(row.glyphs) - 1 and glyph.text in CLOSING
+                if not (half and glyph.x1 - glyph.size / 2 <= frame.right + TOLERANCE):
+                    self._find("inside the frame", row, f"{glyph.text} ends {glyph.x1 - frame.right:.1f} pt "
+                                                        "beyond the right edge")
+                    return
+            if glyph.x0 < frame.left - TOLERANCE:
+                half = i == 0 and glyph.text in OPENING
+                if not (half and glyph.x0 + glyph.size / 2 >= frame.left - TOLERANCE):
+                    self._find("inside the frame", row, f"{glyph.text} starts {frame.left - glyph.x0:.1f} pt "
+                                                        "before the left edge")
+                    return
+
+    def _flush(self, row: Row) -> None:
+        if row.spaces == 0 and not any(_kind(g.text) in ("han", "punct") for g in row.glyphs):
+            self.report.exempt += 1  # one Latin string: nothing may be stretched
+            return
+        self.report.checked["justified lines flush"] += 1
+        last = row.glyphs[-1]
+        right = self.frame.right
+        ends = [last.x1] + ([last.x1 - last.size / 2] if last.text in CLOSING else [])
+        if not any(abs(end - right) <= TOLERANCE for end in ends):
+            self._find("justified lines flush", row, f"ends {right - min(ends, key=lambda e: abs(e - right)):.1f} pt "
+                                                     "short of the right edge")
+
+    def _han_latin(self, row: Row, role: _Role) -> None:
+        glyphs = row.glyphs
+        kinds = [_kind(g.text) for g in glyphs]
+        stretch = [b.x0 - a.x1 for a, b, ka, kb in zip(glyphs, glyphs[1:], kinds, kinds[1:])
+                   if ka == kb == "han"]
+        base = statistics.median(stretch) if stretch else None
+        gaps = []
+        for a, b, ka, kb in zip(glyphs, glyphs[1:], kinds, kinds[1:]):
+            pair = {ka, kb}
+            if pair == {"han", "latin"}:
+                self.report.checked["Han–Latin gap"] += 1
+                gaps.append((b.x0 - a.x1, a, b))
+            elif pair == {"punct", "latin"} and b.x0 - a.x1 > (base or 0.0) + TOLERANCE:
+                self.report.checked["Han–Latin gap"] += 1
+                self._find("Han–Latin gap", row, f"{b.x0 - a.x1:.1f} pt between {a.text}{b.text} "
+                                                 "(no gap next to punctuation)")
+        offset = row.x0 - self.frame.left
+        if kinds[0] == "latin" and role.gap > TOLERANCE:
+            at_indent = any(abs(offset - indent) <= TOLERANCE for indent in role.indents)
+            gapped = any(abs(offset - indent - role.gap) <= TOLERANCE for indent in role.indents)
+            if gapped and not at_indent:
+                self._find("Han–Latin gap", row, f"a gap before {glyphs[0].text} at the start of the line")
+        if base is not None:
+            for gap, a, b in gaps:
+                if abs(gap - base - role.gap) > TOLERANCE:
+                    self._find("Han–Latin gap", row, f"{gap:.2f} pt between {a.text}{b.text}; expected "
+                                                     f"{role.gap:.2f} pt plus the line's {base:.2f} pt stretch")
+        elif gaps and max(g for g, _, _ in gaps) - min(g for g, _, _ in gaps) > TOLERANCE:
+            self._find("Han–Latin gap", row, "unequal Han–Latin gaps on one line: "
+                                             + ", ".join(f"{g:.2f}" for g, _, _ in gaps))
+
+    def _url_break(self, row: Row, following: Row) -> None:
+        text = row.text
+        joined = text + following.text
+        for match in URL.finditer(joined):
+            if match.start() < len(text) < match.end():
+                self.report.checked["URL breaks"] += 1
+                if text[-1] not in self.url_breaks or following.text[0] in self.url_breaks:
+                    self._find("URL breaks", row, f"{match.group()[:60]} broken after {text[-1]!r}")
