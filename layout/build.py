@@ -7,6 +7,7 @@ its name or not at all, so a failed or interrupted build never damages the previ
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import tempfile
@@ -75,17 +76,27 @@ def default_output(edition: Path) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync, then rename over it."""
+    """Write ``data`` to a temporary file beside ``path``, fsync, then rename over it.
+
+    The new file appears whole under its name or not at all: a failure or an interrupt
+    removes the temporary file and leaves the previous ``path`` untouched (a SIGKILL can
+    leave a ``.NAME.*.part`` beside it, never a damaged ``path``). The file gets the
+    permissions a plain ``open`` would give it (the umask's), not mkstemp's 0600.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(handle.fileno(), 0o666 & ~umask)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
-        os.unlink(temporary)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
     directory = os.open(path.parent, os.O_RDONLY)
     try:

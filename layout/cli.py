@@ -5,7 +5,8 @@
     briefing check output/2021-10.pdf [--json]
 
 Exit codes: 0 ok, 1 input error (each printed as file:line:col: …) or a failed check,
-2 usage, 70 internal error (rerun with --traceback and report it).
+2 usage, 70 internal error (rerun with --traceback and report it), 130 interrupted
+(Ctrl-C or SIGTERM; nothing written).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -41,6 +44,8 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="audit a built PDF: PDF/A, fonts, metadata, TOC, footers, links")
     check.add_argument("pdf", type=Path)
     check.add_argument("--json", action="store_true", help="print the results as JSON")
+    check.add_argument("--style", type=Path, help="style file the PDF was built with (its type area); "
+                       "default: the house style")
     return parser
 
 
@@ -56,7 +61,22 @@ def print_checks(results: list[CheckResult], as_json: bool) -> None:
     print(f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped")
 
 
+def _interrupt(signum, frame):
+    """SIGTERM ends a build like Ctrl-C does: the temporary file is removed, nothing written."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
+    try:
+        return _run(argv)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str] | None) -> int:
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -72,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.pdf.is_file():
                 print(f"{args.pdf}: no such file", file=sys.stderr)
                 return ExitCode.USAGE
-            results = check_pdf(args.pdf)
+            results = check_pdf(args.pdf, args.style)
             print_checks(results, args.json)
             return ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         else:
@@ -90,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.INPUT_ERROR
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
-        return ExitCode.INPUT_ERROR
+        return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if args.traceback:
             traceback.print_exc()

@@ -18,6 +18,8 @@ class ExitCode(enum.IntEnum):
     """``briefing check``: the PDF failed a check (the PDF is the input)."""
     USAGE = 2
     INTERNAL_ERROR = 70
+    INTERRUPTED = 130
+    """Ctrl-C: 128 + SIGINT, what shells report for an interrupted command."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.key_path}: " if self.key_path else ""
-        return f"{self.location}: {where}{self.message}"
+        # One problem, one line: editors' jump-to-error reads line by line.
+        message = " ".join(self.message.splitlines())
+        return f"{self.location}: {where}{message}"
 
 
 class BriefingError(Exception):
@@ -61,6 +65,15 @@ class InputError(BriefingError):
             key=lambda p: (str(p.location.file), p.location.line or 0, p.location.column or 0),
         )
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def quote(value: object, limit: int = 40) -> str:
+    """A value as it may appear in a message: quoted, on one line, at most ``limit`` characters."""
+    text = str(value).strip()
+    first = text.splitlines()[0] if text else ""
+    if len(first) > limit or first != text:
+        first = first[:limit] + "…"
+    return f"'{first}'"
 
 
 def fail(location: Location, message: str, key_path: str = "") -> InputError:

@@ -18,7 +18,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from layout.errors import InputError, Problem
+from layout.errors import InputError, Location, Problem
 from layout.model import Issue
 from layout.styles import Style, TextStyles
 
@@ -121,6 +121,7 @@ def check_coverage(issue: Issue, style: Style, fonts: FontSet) -> None:
     wording = [getattr(style.wording, name) for name in style.wording.__dataclass_fields__]
     chains = faces_in_use(style)
     problems: list[Problem] = []
+    reported: set[tuple[str, Location]] = set()
     for text, location, key_path in issue.texts:
         missing: dict[str, str] = {}
         for char in dict.fromkeys(text):
@@ -130,8 +131,15 @@ def check_coverage(issue: Issue, style: Style, fonts: FontSet) -> None:
                 if fonts.face_for(char, face) is None:
                     missing.setdefault(char, face)
         for char, face in missing.items():
+            # Texts are recorded one source line at a time: the column is the character's own.
+            where = location
+            if "\n" not in text and location.line is not None and location.column is not None:
+                where = Location(location.file, location.line, location.column + text.index(char))
+            if (char, where) in reported:
+                continue
+            reported.add((char, where))
             chain = " → ".join(style.fonts.faces[f].file for f in fonts.chain(face))
-            problems.append(Problem(location, f"no font has '{char}' (U+{ord(char):04X}, "
+            problems.append(Problem(where, f"no font has '{char}' (U+{ord(char):04X}, "
                                     f"{unicodedata.name(char, 'unnamed')}); tried {chain}; replace "
                                     "the character or add a fallback face that has it", key_path))
     for text in wording:

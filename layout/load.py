@@ -6,12 +6,15 @@ import calendar
 from pathlib import Path
 from typing import Any
 
-from layout.errors import InputError, Location, Problem
+from layout.errors import InputError, Location, Problem, quote
 from layout.markup import BodyParser
 from layout.model import (Article, BackPage, Block, Chapter, Contact, Edition, Issue, Paragraph,
                           Run, Source)
 from layout.schema import load_schema
+from layout.styles import resolve_style_path
 from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml, validate
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 def load_issue(path: Path) -> Issue:
@@ -38,9 +41,10 @@ class _IssueBuilder:
         self.texts: list[tuple[str, Location, str]] = []
 
     def text(self, path: KeyPath) -> str:
-        """The string at ``path``, recorded for the glyph-coverage check."""
+        """The string at ``path``, recorded line by line with its locations for the glyph-coverage check."""
         value = self._get(path)
-        self.texts.append((value, self.doc.locate(path), format_key_path(path)))
+        key_path = format_key_path(path)
+        self.texts.extend((piece, where, key_path) for piece, where in self.doc.segments(path))
         return value
 
     def issue(self) -> Issue:
@@ -55,6 +59,8 @@ class _IssueBuilder:
         year, month, day = self.date(path + ("date",))
         optional = {key: self.text(path + (key,)) for key in ("department", "style", "subject")
                     if key in raw}
+        if "style" in optional:
+            self.style(path + ("style",), optional["style"])
         keywords = tuple(self.text(path + ("keywords", i)) for i in range(len(raw.get("keywords", []))))
         return Edition(
             title=self.text(path + ("title",)), issue_label=self.text(path + ("issue_label",)),
@@ -65,11 +71,21 @@ class _IssueBuilder:
     def date(self, path: KeyPath) -> tuple[int, int, int | None]:
         parts = [int(p) for p in self._get(path).split("-")]
         year, month, day = parts[0], parts[1], parts[2] if len(parts) == 3 else None
-        if not 1 <= month <= 12:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            self._problem(path, f"year {year:04d} is out of range; write the edition's year "
+                                f"({MIN_YEAR}–{MAX_YEAR})")
+        elif not 1 <= month <= 12:
             self._problem(path, f"month {month} does not exist; write YYYY-MM with a month from 01 to 12")
         elif day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
             self._problem(path, f"{year}-{month:02d} has no day {day}; check the date")
         return year, month, day
+
+    def style(self, path: KeyPath, name: str) -> None:
+        """The style an edition names must exist (the same lookup as the build's)."""
+        candidate = resolve_style_path(name, self.doc.path)
+        if not candidate.is_file():
+            self._problem(path, f"style {quote(name)} not found (looked for {candidate}); name a style in "
+                                "styles/ such as 'briefing', or give the path of a .yaml style file")
 
     def chapter(self, path: KeyPath) -> Chapter:
         count = len(self._get(path + ("articles",)))

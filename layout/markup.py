@@ -16,16 +16,26 @@ import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from PIL import Image
 from markdown_it.token import Token
 
 from layout.errors import Location, Problem
 from layout.model import Block, Figure, ListBlock, Paragraph, Run, Runs, Subheading, Table
 
-_PARSER = MarkdownIt("commonmark").enable("table")
+# text_join off: backslash escapes stay ``text_special`` tokens, so an escaped \\*\\* is not
+# mistaken for emphasis that CommonMark left literal.
+_PARSER = MarkdownIt("commonmark").enable("table").disable("text_join")
+# markdown-it silently turns a link to javascript:/data: back into bracketed text; we want it
+# parsed as a link so that its target is reported like any other bad one.
+_PARSER.validateLink = lambda url: True
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003134f]")
 _SOFTBREAK = "\x00softbreak"  # placeholder run, resolved once the neighbours are known
 _SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
-_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+_IMAGE_FORMATS = {"PNG", "JPEG"}
+# ``**``/``***``/``__`` still in a text run after parsing: emphasis that did not open or close.
+_LITERAL_EMPHASIS = re.compile(r"(?<!\*)\*{2,3}(?!\*)|(?<!_)__(?!_)")
+# ``**name：**text`` → suggest ``**name**：text``: punctuation just inside a closing marker.
+_PUNCT_INSIDE = re.compile(r"(\*\*|__)([^*_\s][^*_]*?)([\u3000-\u303f\uff00-\uff0f\uff1a-\uff20:;,.!?]+)\1")
 
 _UNSUPPORTED = {
     "fence": "a code block", "code_block": "an indented code block (4 spaces of indent?)",
@@ -42,8 +52,10 @@ class BodyParser:
         self.key_path = key_path
         self.base_dir = base_dir
         self.problems: list[Problem] = []
+        self._lines: list[str] = []
 
     def parse(self, text: str) -> tuple[Block, ...]:
+        self._lines = text.split("\n")
         tokens = _PARSER.parse(text)
         blocks: list[Block] = []
         i = 0
@@ -129,16 +141,14 @@ class BodyParser:
         if relative.is_absolute() or not path.is_relative_to(self.base_dir.resolve()):
             self._problem(where, f"image '{src}' is outside the edition's folder; copy it into "
                                  f"{self.base_dir} and use a relative path")
+        elif path.is_dir():
+            self._problem(where, f"image '{src}' is a folder, not a file; name the image file in it")
         elif not path.is_file():
             self._problem(where, f"image '{src}' not found (looked for {path}); check the file name")
         else:
-            try:
-                head = path.read_bytes()[:8]
-            except OSError as exc:
-                self._problem(where, f"image '{src}' cannot be read ({exc.strerror}); check its permissions")
-            else:
-                if not head.startswith(_IMAGE_SIGNATURES):
-                    self._problem(where, f"'{src}' is not a PNG or JPEG image; convert it to PNG")
+            problem = _check_image(path)
+            if problem:
+                self._problem(where, f"image '{src}' {problem}")
         return path
 
     # -- inline ---------------------------------------------------------------
@@ -147,9 +157,14 @@ class BodyParser:
         runs: list[Run] = []
         bold = italic = 0
         href: str | None = None
+        if inline.map:
+            where = self._at(inline)
         for child in inline.children or []:
             kind = child.type
             if kind == "text":
+                self._check_literal_emphasis(child.content, inline.content, where)
+                runs.append(Run(child.content, bold > 0, italic > 0, href))
+            elif kind == "text_special":  # a backslash escape or an entity: literal on purpose
                 runs.append(Run(child.content, bold > 0, italic > 0, href))
             elif kind == "softbreak":
                 runs.append(Run(_SOFTBREAK, bold > 0, italic > 0, href))
@@ -166,12 +181,39 @@ class BodyParser:
             elif kind == "link_close":
                 href = None
             elif kind == "image":
-                self._problem(where, "an image must stand alone in its own paragraph (blank lines around it)")
+                self._problem(where, "an image inside a paragraph is not supported; give it a paragraph of "
+                                     "its own, with blank lines around it")
             else:
                 self._problem(where, f"{_UNSUPPORTED.get(kind, repr(kind))} is not supported; "
                                      "write it as plain text")
                 runs.append(Run(child.content, bold > 0, italic > 0, href))
         return _merge(_resolve_softbreaks(runs))
+
+    def _check_literal_emphasis(self, text: str, source: str, where: Location) -> None:
+        """Report ``**``/``__`` that CommonMark left as text (they would print as asterisks)."""
+        match = _LITERAL_EMPHASIS.search(text)
+        if not match:
+            return
+        marker = match.group()
+        # Find it in the source: the marker with the text after it, on the paragraph's lines.
+        probe = text[match.start():].split("\n", 1)[0][:12]
+        offset = source.find(probe)
+        line = (where.line or 1) + (source.count("\n", 0, offset) if offset >= 0 else 0)
+        raw = self._lines[line - (self.location.line or 1)] if 0 <= line - (self.location.line or 1) < len(
+            self._lines) else ""
+        column = raw.find(probe) if probe in raw else max(raw.find(marker), 0)
+        at = Location(where.file, line, (self.location.column or 1) + column)
+        inside = _PUNCT_INSIDE.search(text)
+        if inside and len(inside.group()) <= 30:
+            mark, words, punct = inside.groups()
+            self._problem(at, f"'{mark}' would print as-is: CommonMark does not close bold after "
+                              f"punctuation ('{punct}') that a character follows; write "
+                              f"{mark}{words}{mark}{punct} with the punctuation outside the bold, "
+                              f"or add a space after the closing {mark}")
+        else:
+            self._problem(at, f"'{marker}' would print as-is: CommonMark finds no bold it opens or "
+                              f"closes; pair it with another {marker} (punctuation outside the bold), "
+                              f"or write \\{marker[0]}\\{marker[0]} for literal characters")
 
     def _at(self, token: Token) -> Location:
         if not token.map:
@@ -180,6 +222,34 @@ class BodyParser:
 
     def _problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where, message, self.key_path))
+
+
+def _check_image(path: Path) -> str | None:
+    """Why ``path`` cannot be placed as a figure (``what is wrong; what to do``), or None."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror}); check its permissions"
+    if not head:
+        return "is an empty file; export the image again"
+    try:
+        with Image.open(path) as image:
+            kind = image.format
+            image.verify()
+        with Image.open(path) as image:
+            image.load()  # verify() does not decode: truncated data only shows here
+    except Image.DecompressionBombError:
+        return "has too many pixels to place safely; scale it down (e.g. to 3000 px wide)"
+    except OSError as exc:
+        if isinstance(exc, PermissionError):
+            return f"cannot be read ({exc.strerror}); check its permissions"
+        return "is not a readable PNG or JPEG image (damaged or another format); export it again as PNG"
+    except Exception:  # noqa: BLE001 - Pillow raises many types for damaged files
+        return "is damaged (it cannot be decoded); export it again as PNG"
+    if kind not in _IMAGE_FORMATS:
+        return f"is a {kind} image, which the layout does not place; convert it to PNG or JPEG"
+    return None
 
 
 def _matching_close(tokens: list[Token], start: int) -> int:

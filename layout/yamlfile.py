@@ -13,14 +13,14 @@ schema decides what a date is).
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
 
-from layout.errors import InputError, Location, Problem
+from layout.errors import InputError, Location, Problem, quote
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
@@ -41,6 +41,9 @@ class YamlDocument:
     data: Any
     value_marks: dict[KeyPath, tuple[int, int]]
     key_marks: dict[KeyPath, tuple[int, int]]
+    source: str = ""
+    spans: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    """Where each text scalar is in ``source`` (start and end character index)."""
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
         """The location of the value at ``path`` (or of its key), else its nearest parent."""
@@ -50,6 +53,34 @@ class YamlDocument:
             probe = probe[:-1]
         line, column = marks.get(probe, (1, 1))
         return Location(self.path, line, column)
+
+    def segments(self, path: KeyPath) -> list[tuple[str, Location]]:
+        """The text at ``path`` cut into pieces that each stand verbatim on one source line,
+        with where each starts: so a character can be reported at its own line and column.
+        Pieces YAML rewrote (escapes) are placed at the nearest piece before them."""
+        value = self.data
+        for part in path:
+            value = value[part]
+        start, end = self.spans.get(tuple(path), (0, 0))
+        here = self.locate(path)
+        if not isinstance(value, str) or end <= start:
+            return [(value, here)] if isinstance(value, str) else []
+        out: list[tuple[str, Location]] = []
+        cursor = start
+        for line in value.split("\n"):
+            whole = self.source.find(line.strip(), cursor, end) if line.strip() else -1
+            for piece in ([line.strip()] if whole >= 0 else line.split()):
+                found = whole if whole >= 0 else self.source.find(piece, cursor, end)
+                if found < 0:
+                    out.append((piece, self._location_of(cursor)))
+                    continue
+                out.append((piece, self._location_of(found)))
+                cursor = found + len(piece)
+        return out
+
+    def _location_of(self, index: int) -> Location:
+        line_start = self.source.rfind("\n", 0, index) + 1
+        return Location(self.path, self.source.count("\n", 0, index) + 1, index - line_start + 1)
 
     def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
         return Problem(self.locate(path, key=key), message, format_key_path(path))
@@ -79,63 +110,168 @@ def read_yaml(path: Path) -> YamlDocument:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "invalid YAML"
-        lines = text.splitlines()
-        if line <= len(lines) and "\t" in lines[line - 1]:
-            what += " (a tab character: YAML indents with spaces only)"
+        raise InputError([_syntax_problem(path, text, exc)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
         raise InputError([Problem(Location(path, line, column),
-                                  f"YAML syntax error: {what}; fix the syntax at this point")]) from None
+                                  f"control character U+{code:04X} is not allowed in YAML; "
+                                  "delete it (it is invisible: retype the text around it)")]) from None
+    except RecursionError:
+        raise InputError([Problem(Location(path, 1, 1), "the document is nested too deeply; "
+                                  "flatten the brackets and indentation")]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(Location(path, 1, 1), f"YAML error: {exc}")]) from None
-    doc = YamlDocument(path, None, {}, {})
-    walker = _Walker(doc, text.splitlines())
+        raise InputError([Problem(Location(path, 1, 1), f"YAML error: {exc}; fix the syntax")]) from None
+    if node is None:
+        raise InputError([Problem(Location(path, 1, 1), "file has only comments; "
+                                  "see issues/2021-10.yaml for the format")])
+    doc = YamlDocument(path, None, {}, {}, text)
+    lines = text.splitlines()
+    _check_expansion(path, node, lines)
+    walker = _Walker(doc, lines)
     doc.data = walker.plain(node, ())
     if walker.problems:
         raise InputError(walker.problems)
     return doc
 
 
+# What PyYAML says → what the editor should do, keyed by a fragment of its message.
+_SYNTAX_ADVICE = (
+    ("quoted scalar", "a quoted text that starts here is never closed; add the closing quote"),
+    ("flow sequence", "a '[' list that starts here is never closed or has a stray character; "
+                      "close it with ']' and separate items with commas"),
+    ("flow mapping", "a '{' mapping that starts here is never closed or has a stray character; "
+                     "close it with '}' and separate entries with commas"),
+    ("mapping values are not allowed", "a ':' followed by a space inside a value; put the whole "
+                                       "value in quotes"),
+    ("undefined alias", "an alias (*name) with no matching anchor (&name); define the anchor "
+                        "or write the value out"),
+    ("another document", "a second document (a '---' line); keep one edition per file"),
+    ("cannot start any token", "a character that cannot start a value; put the value in quotes"),
+    ("<block end>", "the indentation does not line up with the lines above; indent keys at "
+                    "the same level with the same number of spaces"),
+    ("could not find expected ':'", "a line that is neither 'key: value' nor a list item; "
+                                    "add the ':' or put the text in quotes"),
+)
+
+
+def _syntax_problem(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """A YAML syntax error at the most useful of PyYAML's two marks, with advice."""
+    message = f"{exc.context or ''} {exc.problem or ''}"
+    mark = exc.problem_mark or exc.context_mark
+    advice = "fix the syntax at this point"
+    for fragment, hint in _SYNTAX_ADVICE:
+        if fragment in message:
+            advice = hint
+            # An unclosed quote or bracket is found at the end of the file: point at its start.
+            if fragment in ("quoted scalar", "flow sequence", "flow mapping") and exc.context_mark:
+                mark = exc.context_mark
+            break
+    lines = text.splitlines()
+    if exc.problem_mark and "\t" in (lines[exc.problem_mark.line:exc.problem_mark.line + 1] or [""])[0]:
+        mark = exc.problem_mark
+        advice = "a tab character: YAML indents with spaces only; replace the tab with spaces"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = (exc.problem or "invalid YAML").strip()
+    return Problem(Location(path, line, column), f"YAML syntax error ({what}); {advice}")
+
+
+def _check_expansion(path: Path, root: yaml.Node, lines: list[str]) -> None:
+    """Refuse documents whose aliases expand to too many values or contain themselves,
+    counting each shared node once (an alias bomb is rejected in milliseconds)."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise InputError([Problem(Location(path, *_position(node, lines)), "an alias refers to a value "
+                                      "that contains it; remove the anchors and aliases")])
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        open_nodes.discard(key)
+        if total > MAX_NODES:
+            raise InputError([Problem(Location(path, *_position(node, lines)),
+                                      f"this value expands to more than {MAX_NODES:,} values (an alias bomb?); "
+                                      "remove the anchors and aliases")])
+        sizes[key] = total
+        return total
+
+    try:
+        size(root)
+    except RecursionError:
+        raise InputError([Problem(Location(path, 1, 1), "the document is nested too deeply; "
+                                  "flatten the brackets and indentation")]) from None
+
+
+# Tags a plain-data document may carry; anything else (!!python/object, !custom) is refused.
+_CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+              ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+MAX_DEPTH = 64
+
+
 class _Walker:
     def __init__(self, doc: YamlDocument, lines: list[str]):
         self.doc = doc
         self.lines = lines
-        self.nodes = 0
         self.problems: list[Problem] = []
         self.constructor = yaml.SafeLoader("")
 
     def plain(self, node: yaml.Node, path: KeyPath) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise InputError([Problem(self.doc.locate(path), f"document expands to more than {MAX_NODES:,} "
-                                      "values (an alias bomb?); remove the anchors and aliases")])
-        self.doc.value_marks[path] = _position(node, self.lines)
+        self.doc.value_marks[path] = position = _position(node, self.lines)
+        if len(path) > MAX_DEPTH:
+            raise InputError([Problem(Location(self.doc.path, *position), f"values nested more than "
+                                      f"{MAX_DEPTH} levels deep; flatten the structure")])
+        if node.tag not in _CORE_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(Problem(Location(self.doc.path, *position), f"the tag '{tag}' is not "
+                                         "allowed (only plain data is read); remove the tag",
+                                         format_key_path(path)))
+            return None
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
-            self.constructor.flatten_mapping(node)
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                if key_node.tag == "tag:yaml.org,2002:merge":
                     self.problems.append(Problem(Location(self.doc.path, *_position(key_node, self.lines)),
-                                                 "a key must be a plain word", format_key_path(path)))
+                                                 "merge keys ('<<') are not supported; write the keys out",
+                                                 format_key_path(path)))
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _CORE_TAGS:
+                    self.problems.append(Problem(Location(self.doc.path, *_position(key_node, self.lines)),
+                                                 "a key must be a plain word; write it as name: value", format_key_path(path)))
                     continue
                 key = key_node.value
                 if key in out:
                     self.problems.append(Problem(Location(self.doc.path, *_position(key_node, self.lines)),
-                                                 f"duplicate key '{key}'; keep only one",
+                                                 f"duplicate key {quote(key)}; keep only one",
                                                  format_key_path(path)))
                 self.doc.key_marks[path + (key,)] = _position(key_node, self.lines)
                 out[key] = self.plain(value_node, path + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.plain(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+        if node.tag == "tag:yaml.org,2002:str":
+            self.doc.spans[path] = (node.start_mark.index, node.end_mark.index)
+        return self.scalar(node, path)
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         """Numbers, booleans and null as such; everything else (dates too) as text."""
         tag = node.tag.rsplit(":", 1)[-1]
         if tag in ("int", "float", "bool", "null"):
-            return getattr(self.constructor, f"construct_yaml_{tag}")(node)
+            try:
+                return getattr(self.constructor, f"construct_yaml_{tag}")(node)
+            except (ValueError, KeyError, yaml.YAMLError):
+                self.problems.append(Problem(Location(self.doc.path, *_position(node, self.lines)),
+                                             f"{quote(node.value)} is not a valid {tag}; remove the '!!{tag}' tag",
+                                             format_key_path(path)))
+                return None
         return node.value
 
 
@@ -172,7 +308,7 @@ def _explain(doc: YamlDocument, error: jsonschema.ValidationError) -> list[Probl
         for key in sorted(set(error.instance) - set(known)):
             close = difflib.get_close_matches(key, known, n=1)
             advice = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-            out.append(doc.problem(path + (key,), f"unknown key '{key}'; {advice}", key=True))
+            out.append(doc.problem(path + (key,), f"unknown key {quote(key)}; {advice}", key=True))
         return out
     if kind == "required":
         missing = error.message.split("'")[1]
@@ -188,11 +324,11 @@ def _explain(doc: YamlDocument, error: jsonschema.ValidationError) -> list[Probl
         what = "list is empty" if kind == "minItems" else "text is empty"
         return [doc.problem(path, f"{what}; {hint or 'fill it in or remove the key'}")]
     if kind == "pattern":
-        return [doc.problem(path, f"'{error.instance}' is not valid here; {hint or error.message}")]
+        return [doc.problem(path, f"{quote(error.instance)} is not valid here; {hint or 'see the schema'}")]
     if kind == "enum":
         options = ", ".join(str(v) for v in error.validator_value)
-        return [doc.problem(path, f"'{error.instance}' is not one of: {options}")]
-    return [doc.problem(path, f"{error.message}; {hint or 'see the schema'}")]
+        return [doc.problem(path, f"{quote(error.instance)} is not one of: {options}; write one of them")]
+    return [doc.problem(path, f"{quote(error.message, 80)} ({kind}); {hint or 'see the schema'}")]
 
 
 def _describe(value: Any) -> str:
@@ -206,4 +342,4 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    return f"'{value}'"
+    return quote(value)

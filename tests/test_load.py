@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from layout.errors import InputError
 from layout.load import load_issue
@@ -107,7 +108,7 @@ def test_empty_file(tmp_path):
 
 
 def test_body_blocks(tmp_path):
-    (tmp_path / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    Image.new("RGB", (4, 3), "white").save(tmp_path / "fig.png")
     body = ("### 小标题\n\n一段**加粗**和[链接](https://example.org)。\n\n- 甲\n- 乙\n\n"
             "| 列 | 值 |\n|---|---|\n| a | 1 |\n\n![图一](fig.png)\n")
     text = MINIMAL.replace("第一段。\n\n          第二段。", body.replace("\n", "\n          ").rstrip())
