@@ -156,8 +156,16 @@ class HeadingStyle:
 @dataclass(frozen=True)
 class BackStyle:
     qr_size: Length = _len("30mm")
+    """Side of the QR code, quiet zone included."""
+    qr_gap: Length = _len("8mm")
+    """Least space between the contact lines and the QR code beside them."""
     contacts_gap: Length = _len("12mm")
     """Space between the about text and the contact lines."""
+    rule_width: Length = _len("0pt")
+    """Width of the rule under the brand; 0pt for none."""
+    rule_color: str = "accent"
+    rule_gap: Length = _len("6pt")
+    """Space between the rule and the about text."""
 
 
 @dataclass(frozen=True)

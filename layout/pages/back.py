@@ -1,9 +1,16 @@
-"""The closing page: brand, about text, contacts, and a vector QR code when given."""
+"""The closing page: brand, about text, contacts, and a vector QR code when given.
+
+Set as a colophon: one block standing on the foot of the type area (the page above it
+left empty, as on the back of a printed briefing), the brand over an accent rule, the
+about text, then the contact lines with the QR code beside them. A block too tall for
+one page simply flows from the top instead.
+"""
 
 from __future__ import annotations
 
 from reportlab.graphics.barcode.qr import QrCode
-from reportlab.platypus import Flowable, Spacer
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import Flowable, HRFlowable, Spacer
 
 from layout.model import BackPage
 from layout.pages.body import build_blocks
@@ -12,18 +19,18 @@ from layout.pages.typeset import Typesetter
 
 def build_back_page(typesetter: Typesetter, back: BackPage) -> list[Flowable]:
     style = typesetter.style
-    story: list[Flowable] = [
-        Spacer(0, style.back.contacts_gap.pt() * 2),
-        typesetter.make_paragraph(back.title, "back_title"),
-        *build_blocks(typesetter, back.blocks, "back_text"),
-        Spacer(0, style.back.contacts_gap.pt()),
-    ]
-    for contact in back.contacts:
-        line = style.wording.contact_line.format(label=contact.label, value=contact.value)
-        story.append(typesetter.make_paragraph(line, "back_contact"))
-    if back.qr:
-        story += [Spacer(0, style.back.contacts_gap.pt() / 2), qr_code(back.qr, style.back.qr_size.pt())]
-    return story
+    block: list[Flowable] = [typesetter.make_paragraph(back.title, "back_title")]
+    if style.back.rule_width.pt():
+        block.append(HRFlowable(width="100%", thickness=style.back.rule_width.pt(),
+                                color=HexColor(style.color(style.back.rule_color)),
+                                spaceBefore=0, spaceAfter=style.back.rule_gap.pt()))
+    block += build_blocks(typesetter, back.blocks, "back_text")
+    contacts = [typesetter.make_paragraph(style.wording.contact_line.format(label=c.label, value=c.value),
+                                          "back_contact") for c in back.contacts]
+    code = qr_code(back.qr, style.back.qr_size.pt()) if back.qr else None
+    if contacts or code:
+        block += [Spacer(0, style.back.contacts_gap.pt()), BesideCode(contacts, code, style.back.qr_gap.pt())]
+    return [AtFoot(block)]
 
 
 def qr_code(value: str, size: float) -> QrCode:
@@ -32,6 +39,61 @@ def qr_code(value: str, size: float) -> QrCode:
     ReportLab's canvas-level ``QrCode`` flowable, not the ``QrCodeWidget`` drawing: the
     drawing renderer selects Helvetica, an unembedded standard font an archive rejects.
     """
-    code = QrCode(value, width=size, height=size, qrLevel="M")
-    code.hAlign = "LEFT"
-    return code
+    return QrCode(value, width=size, height=size, qrLevel="M")
+
+
+class BesideCode(Flowable):
+    """Lines of text at the left, a QR code (if any) at the right, tops aligned."""
+
+    def __init__(self, lines: list[Flowable], code: QrCode | None, gap: float):
+        super().__init__()
+        self.lines, self.code, self.gap = lines, code, gap
+
+    def wrap(self, avail_width, avail_height):
+        text_width = avail_width - (self.code.width + self.gap if self.code else 0)
+        self.heights = [line.wrap(text_width, avail_height)[1] for line in self.lines]
+        text_height = sum(self.heights) + sum(line.getSpaceAfter() for line in self.lines[:-1])
+        self.width, self.height = avail_width, max(text_height, self.code.height if self.code else 0)
+        return self.width, self.height
+
+    def draw(self):
+        y = self.height
+        for line, height in zip(self.lines, self.heights, strict=True):
+            y -= height
+            line.drawOn(self.canv, 0, y)
+            y -= line.getSpaceAfter()
+        if self.code:
+            self.code.drawOn(self.canv, self.width - self.code.width, self.height - self.code.height)
+
+
+class AtFoot(Flowable):
+    """Flowables set as one block standing on the bottom of the frame."""
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self.flowables = flowables
+
+    def _layout(self, avail_width, avail_height) -> float:
+        self.placed = []
+        total = 0.0
+        for i, flowable in enumerate(self.flowables):
+            _, height = flowable.wrap(avail_width, avail_height)
+            before = flowable.getSpaceBefore() if i else 0.0
+            after = flowable.getSpaceAfter() if i < len(self.flowables) - 1 else 0.0
+            self.placed.append((flowable, total + before, height))
+            total += before + height + after
+        return total
+
+    def wrap(self, avail_width, avail_height):
+        self.block_height = self._layout(avail_width, avail_height)
+        self.width, self.height = avail_width, max(avail_height - 1e-3, self.block_height)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        # Taller than a page: let the parts flow as ordinary flowables.
+        return list(self.flowables) if self._layout(avail_width, avail_height) > avail_height else []
+
+    def draw(self):
+        top = self.block_height
+        for flowable, offset, height in self.placed:
+            flowable.drawOn(self.canv, 0, top - offset - height)
