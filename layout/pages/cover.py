@@ -42,6 +42,9 @@ def draw_cover(canvas, typesetter: Typesetter, edition: Edition) -> None:
     leading = typesetter.text_style("cover_meta").leading.pt(typesetter.size("cover_meta"))
     baseline = cover.meta_bottom.pt() + leading * (len(lines) - 1)
     for line in lines:
-        typesetter.draw_line(canvas, width / 2, baseline, line, "cover_meta", align="center")
+        # A paragraph, not a plain string, so the Han–Latin gap of 2021年 matches the rest.
+        para = typesetter.make_paragraph(line, "cover_meta")
+        _, h = para.wrap(right - left, height)
+        para.drawOn(canvas, left, baseline + para.fontSize - h)
         baseline -= leading
     canvas.restoreState()
