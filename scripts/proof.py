@@ -4,7 +4,7 @@
 
 Writes one PNG per page (pdftoppm, from poppler-utils) and ``sheet-NN.png`` contact
 sheets of eight pages each; ``--readme`` also refreshes docs/cover.png, docs/toc.png and
-docs/body.png from the first, second and fourth pages.
+docs/body.png and docs/back.png from the first, second, --body-page and last pages.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=60)
     parser.add_argument("--out", type=Path, default=ROOT / "output" / "proof")
     parser.add_argument("--readme", action="store_true", help="refresh the README's pictures")
+    parser.add_argument("--body-page", type=int, default=8, help="page shown as the README's body page")
     args = parser.parse_args()
 
     shutil.rmtree(args.out, ignore_errors=True)
@@ -43,7 +44,8 @@ def main() -> None:
     if args.readme:
         docs = ROOT / "docs"
         docs.mkdir(exist_ok=True)
-        for name, page in (("cover", 1), ("toc", 2), ("body", 4)):
+        for name, page in (("cover", 1), ("toc", 2), ("body", args.body_page), ("back", -1)):
+            page = page if page > 0 else len(pages)
             subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", "-f", str(page), "-l", str(page),
                             str(args.pdf), str(docs / name)], check=True)
 
