@@ -310,34 +310,42 @@ def break_lines(text: _Text, lo: int, hi: int, first_width: float, width: float,
     return lines
 
 
+def _fitting_breaks(text: _Text, start: int, hi: int, avail: float):
+    """Each place a line from ``start`` may end and still fit ``avail``: (end, width, push-in).
+
+    ``width`` is the natural width with the line-end mark compressed, ``push-in`` how much
+    the marks inside could still give; the scan stops at a hard break or once nothing more
+    can fit."""
+    eff, glue, shrink, endcmp, brk, hard = text.eff, text.glue, text.shrink, text.endcmp, text.brk, text.hard
+    natural = 0.0
+    optional = -shrink[start] if text.side[start] == _OPEN else 0.0  # never hang at the start
+    for k in range(start, hi):
+        if k > start:
+            natural += glue[k - 1]
+        natural += eff[k]
+        optional += shrink[k]
+        if k == hi - 1 or brk[k]:
+            w = natural - endcmp[k]
+            o = optional - shrink[k] if endcmp[k] else optional
+            if w - o <= avail + _EPSILON:
+                yield k, w, o
+        if hard[k] or natural - optional - text.max_endcmp > avail + _EPSILON:
+            return
+
+
 def _greedy(text: _Text, lo: int, hi: int, first_width: float, width: float,
             ends_paragraph: bool) -> list[_Line]:
     lines: list[_Line] = []
-    eff, glue, shrink, endcmp, brk, hard = text.eff, text.glue, text.shrink, text.endcmp, text.brk, text.hard
     start = lo
     while start < hi:
         avail = first_width if not lines else width
-        natural = 0.0
-        optional = -text.shrink[start] if text.side[start] == _OPEN else 0.0  # never hang at the start
-        best: tuple[int, float, float] | None = None
-        k = start
-        while k < hi:
-            if k > start:
-                natural += glue[k - 1]
-            natural += eff[k]
-            optional += shrink[k]
-            if k == hi - 1 or brk[k]:
-                w = natural - endcmp[k]
-                o = optional - shrink[k] if endcmp[k] else optional
-                if w - o <= avail + _EPSILON:
-                    best = (k, w, o)
-            if hard[k] or natural - optional - text.max_endcmp > avail + _EPSILON:
-                break
-            k += 1
+        best = None
+        for best in _fitting_breaks(text, start, hi, avail):
+            pass
         if best is None:  # nothing breakable fits: break anywhere (an overlong word or address)
             best = _emergency(text, start, hi, avail)
         end, w, o = best
-        lines.append(_Line(start, end, w, o, hard[end] or (end == hi - 1 and ends_paragraph)))
+        lines.append(_Line(start, end, w, o, text.hard[end] or (end == hi - 1 and ends_paragraph)))
         start = end + 1
     return lines
 
@@ -370,33 +378,20 @@ class _Fit:
 
     def total_fit(self, lo: int, hi: int, ends_paragraph: bool) -> tuple[float, list[_Line]] | None:
         text = self.text
-        eff, glue, shrink, endcmp, brk, hard = text.eff, text.glue, text.shrink, text.endcmp, text.brk, text.hard
         best: dict[int, tuple[float, _Line | None]] = {lo: (0.0, None)}
         for start in range(lo, hi):
             if start not in best:
                 continue
             base = best[start][0]
             avail = self.first_width if start == lo else self.width
-            natural = 0.0
-            optional = -shrink[start] if text.side[start] == _OPEN else 0.0
-            for k in range(start, hi):
-                if k > start:
-                    natural += glue[k - 1]
-                natural += eff[k]
-                optional += shrink[k]
-                if k == hi - 1 or brk[k]:
-                    w = natural - endcmp[k]
-                    o = optional - shrink[k] if endcmp[k] else optional
-                    if w - o <= avail + _EPSILON:
-                        last = hard[k] or (k == hi - 1 and ends_paragraph)
-                        line = _Line(start, k, w, o, last)
-                        cost = base + self.cost(line, avail) + self.LINE
-                        if last and k == hi - 1 and ends_paragraph and text.real_chars(start, k) < self.min_last:
-                            cost += self.LONE
-                        if k + 1 not in best or cost < best[k + 1][0]:
-                            best[k + 1] = (cost, line)
-                if hard[k] or natural - optional - text.max_endcmp > avail + _EPSILON:
-                    break
+            for k, w, o in _fitting_breaks(text, start, hi, avail):
+                last = text.hard[k] or (k == hi - 1 and ends_paragraph)
+                line = _Line(start, k, w, o, last)
+                cost = base + self.cost(line, avail) + self.LINE
+                if last and k == hi - 1 and ends_paragraph and text.real_chars(start, k) < self.min_last:
+                    cost += self.LONE
+                if k + 1 not in best or cost < best[k + 1][0]:
+                    best[k + 1] = (cost, line)
         if hi not in best:
             return None
         lines = []
