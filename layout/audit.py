@@ -22,7 +22,13 @@ Checks, each with page numbers and the offending line's text:
     each Han/Latin boundary is the style's gap plus the line's inter-character stretch,
     no gap next to Chinese punctuation, none at the start of a line;
 ``URL breaks``
-    a web address broken across lines is broken after ``/ . - _ ? & = #`` only.
+    a web address broken across lines is broken after ``/ . - _ ? & = #`` only;
+``widows and orphans``
+    no page starts with a paragraph's lone last line or ends with its lone (indented)
+    first line (paragraphs are followed across pages by their first-line indent);
+``no 孤字``
+    no paragraph's last line holds fewer than ``min_last_line_chars`` characters besides
+    punctuation.
 
 The character classes are spelled out here again, from TYPOGRAPHY.md, rather than
 imported from the line breaker: the audit is a second opinion.
@@ -65,6 +71,8 @@ CHECKS = {
     "justified lines flush": "every non-last line of a justified paragraph is flush right",
     "Han–Latin gap": "one consistent gap between Han and Latin/digits, none next to punctuation",
     "URL breaks": "web addresses break only after / . - _ ? & = #",
+    "widows and orphans": "no page starts with a paragraph's lone last line or ends with its lone first line",
+    "no 孤字": "no paragraph ends with a line of a single character",
 }
 
 
@@ -251,10 +259,16 @@ class _Auditor:
 
     def run(self, pages: list[list[Row]]) -> TypographyReport:
         flow = [row for rows in pages for row in rows]
+        self._first_row = {rows[0].page: rows[0] for rows in pages if rows}
+        continued = False
         for index, row in enumerate(flow):
             following = flow[index + 1] if index + 1 < len(flow) else None
             role = self._role(row)
-            continued = following is not None and self._continues(row, following, role)
+            carried, continued = continued, following is not None and self._continues(row, following, role)
+            if role is not None and role.first_line_indent:
+                self._widow_orphan(row, following, role, carried, continued)
+                if carried and not continued:
+                    self._lone_character(row)
             self.report.lines_checked += 1
             self._line_start_end(row)
             self._inside_frame(row)
@@ -371,6 +385,24 @@ class _Auditor:
         elif gaps and max(g for g, _, _ in gaps) - min(g for g, _, _ in gaps) > TOLERANCE:
             self._find("Han–Latin gap", row, "unequal Han–Latin gaps on one line: "
                                              + ", ".join(f"{g:.2f}" for g, _, _ in gaps))
+
+    def _widow_orphan(self, row: Row, following: Row | None, role: _Role, carried: bool,
+                      continued: bool) -> None:
+        """``carried``: the line before continues into this one; ``continued``: this one goes on."""
+        first_line = abs(row.x0 - self.frame.left - role.left_indent - role.first_line_indent) < TOLERANCE
+        if continued and following.page != row.page:
+            self.report.checked["widows and orphans"] += 1
+            if first_line:
+                self._find("widows and orphans", row, "a paragraph's first line alone at the foot of the page")
+        if carried and not continued and row is self._first_row.get(row.page):
+            self.report.checked["widows and orphans"] += 1
+            self._find("widows and orphans", row, "a paragraph's last line alone at the top of the page")
+
+    def _lone_character(self, row: Row) -> None:
+        self.report.checked["no 孤字"] += 1
+        real = [g.text for g in row.glyphs if _kind(g.text) in ("han", "latin")]
+        if len(real) < self.style.typography.min_last_line_chars:
+            self._find("no 孤字", row, f"the paragraph's last line holds only {''.join(real) or 'punctuation'}")
 
     def _url_break(self, row: Row, following: Row) -> None:
         text = row.text

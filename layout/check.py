@@ -54,8 +54,8 @@ class CheckResult:
 @dataclass(frozen=True)
 class TextLine:
     text: str
-    bottom: float
-    """Baseline distance from the top of the page."""
+    baseline: float
+    """Minus the baseline's height above the bottom of the page: sorts top to bottom."""
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,15 @@ class PdfView:
                                                "dc:language", "dc:identifier", "pdf:Producer",
                                                "pdf:Keywords", "xmp:CreateDate", "pdfaid:part")}
 
-    def lines(self, index: int) -> list[TextLine]:
+    def lines(self, index: int, chars: list[dict] | None = None) -> list[TextLine]:
+        """The text lines of a page (or of ``chars``), top to bottom.
+
+        Glyphs are grouped by their baseline (the text matrix's y), not their boxes, so a
+        fallback glyph with other metrics (the ₂ of CO₂) stays on its line."""
         rows: dict[float, list[dict]] = {}
-        for char in self.chars[index]:
-            key = next((k for k in rows if abs(k - char["bottom"]) <= 1.5), char["bottom"])
+        for char in self.chars[index] if chars is None else chars:
+            baseline = -char["matrix"][5]
+            key = next((k for k in rows if abs(k - baseline) <= 1.0), baseline)
             rows.setdefault(key, []).append(char)
         return [TextLine("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])), key)
                 for key, row in sorted(rows.items())]
@@ -103,13 +108,8 @@ class PdfView:
     def text_in(self, index: int, rect: list[float]) -> str:
         x0, y0, x1, y1 = rect
         inside = [c for c in self.chars[index]
-                  if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["y0"] >= y0 - 1 and c["y1"] <= y1 + 1]
-        rows: dict[float, list[dict]] = {}
-        for char in inside:
-            key = next((k for k in rows if abs(k - char["bottom"]) <= 1.5), char["bottom"])
-            rows.setdefault(key, []).append(char)
-        return "".join("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"]))
-                       for _, row in sorted(rows.items()))
+                  if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["y0"] >= y0 - 3 and c["y1"] <= y1 + 1]
+        return "".join(line.text for line in self.lines(index, inside))
 
     def target(self, annotation: pikepdf.Dictionary) -> int | None:
         """Page index a link jumps to; None if it goes nowhere in this file."""

@@ -226,6 +226,29 @@ def test_the_audit_finds_what_stock_reportlab_gets_wrong(tmp_path):
     assert {"line start", "line end", "inside the frame"} <= found, found
 
 
+def test_the_audit_finds_widows_orphans_and_lone_characters(tmp_path):
+    """Stock paragraphs allowed widows and orphans: a two-line paragraph split over a page
+    leaves its first line at the foot and its last at the top; a 孤字 ends another."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Spacer
+
+    body = TS.paragraph_style("body")
+    style = ParagraphStyle("x", fontName=TS.fonts.names["serif"], fontSize=SIZE, leading=body.leading,
+                           firstLineIndent=2 * SIZE, alignment=TA_JUSTIFY, wordWrap="CJK",
+                           allowWidows=1, allowOrphans=1)
+    page = STYLE.page
+    frame_height = page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt()
+    lines_per_page = int(frame_height // body.leading)
+    story = [Spacer(0, (lines_per_page - 1) * body.leading), Paragraph(HAN * (N + 5), style),
+             Paragraph(HAN * (N - 2) + HAN * N + HAN + "。", style)]
+    report = audit_bytes(render(story), tmp_path)
+    details = {(f.check, f.detail) for f in report.findings}
+    assert ("widows and orphans", "a paragraph's first line alone at the foot of the page") in details
+    assert ("widows and orphans", "a paragraph's last line alone at the top of the page") in details
+    assert any(check == "no 孤字" for check, _ in details), details
+
+
 # -- whole editions -------------------------------------------------------------------------
 
 def test_reference_edition_passes_the_audit(reference_pdf_path):
@@ -254,7 +277,8 @@ def test_stress_edition_is_long_and_passes_the_audit(stress_pdf):
         assert len(pdf.pages) >= 30
     report = audit_typography(stress_pdf)
     assert report.ok, "\n".join(str(f) for f in report.findings[:20])
-    for check in ("line start", "justified lines flush", "Han–Latin gap", "URL breaks", "—— …… whole"):
+    for check in ("line start", "justified lines flush", "Han–Latin gap", "URL breaks", "—— …… whole",
+                  "widows and orphans", "no 孤字"):
         assert report.checked[check] > 0, check
 
 
@@ -268,3 +292,11 @@ def test_stress_edition_passes_in_other_typography_settings(tmp_path, typography
     assert build(edition, output, "--style", str(variant)) == 0
     report = audit_typography(output, style=variant)
     assert report.ok, "\n".join(str(f) for f in report.findings[:20])
+
+
+def test_stress_edition_passes_every_check_of_briefing_check(stress_pdf):
+    """Subscripts in TOC titles (CO₂), long URLs, 35 pages: the archivist's audit agrees."""
+    from layout.check import check_pdf
+
+    failed = [f"{r.name}: {r.detail}" for r in check_pdf(stress_pdf) if r.failed]
+    assert not failed, "\n".join(failed)
