@@ -22,7 +22,7 @@ from layout.audit import NO_START as AUDIT_NO_START
 from layout.audit import TextFrame, audit_typography
 from layout.fonts import register_fonts
 from layout.model import Run
-from layout.pages.cjk import CLOSING, NO_END, NO_START
+from layout.pages.linebreak import CLOSING, NO_END, NO_START
 from layout.pages.typeset import Typesetter
 from layout.styles import load_style
 

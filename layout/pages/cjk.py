@@ -1,119 +1,28 @@
-"""Chinese line breaking and justification: ``CJKParagraph``, a platypus flowable.
+"""``CJKParagraph``: a platypus flowable that sets Chinese text to TYPOGRAPHY.md's rules.
 
-Replaces ReportLab's ``Paragraph(wordWrap='CJK')`` for every paragraph the layout makes
-(rules: /work/shared/TYPOGRAPHY.md, after W3C clreq and GB/T 15834):
+Replaces ReportLab's ``Paragraph(wordWrap='CJK')`` for every paragraph the layout makes.
+``layout.pages.linebreak`` decides where lines end and how wide they are; this module
+places the glyphs and draws them:
 
-* **Items and glue.** The text arrives as pieces ``(text, font, size, colour, href)``,
-  already split by fallback face. Each non-space character becomes an item with its
-  advance; what lies between two items is glue: a typed space, the style's Han–Latin
-  gap (which replaces a typed space at such a boundary), or nothing.
-* **Breaks.** A line may end after an item unless the next one may not start a line
-  (``NO_START``), this one may not end it (``NO_END``), they are two halves of ——/……,
-  they are inside one Latin word, or inside one web address except after ``/ . - _ ? & = #``.
-* **Punctuation.** Full-width marks take half an em at a line end and between adjacent
-  marks (or everywhere, per style). A line is filled greedily: first, where the style
-  allows it, by compressing the marks inside it (push-in), then by carrying characters
-  to the next line (push-out).
-  No glyph ever hangs outside the frame.
 * **Justification.** The space left on a non-last line goes equally to every gap next to
   a Chinese character and to every space, never inside a Latin word or number.
 * **Drawing.** One text object per paragraph; glyphs are positioned exactly with ``Td``
-  and ``TJ`` offsets (no ``Tc``), so text extraction reads the true positions.
+  and ``TJ`` offsets (no ``Tc``), so text extraction reads the true positions. Links get
+  one ``/URI`` rectangle per line fragment, each carrying the whole address.
+* **Pages.** Widow and orphan control when a paragraph is split between frames.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, Sequence
+from dataclasses import replace
+from typing import Any, Sequence
 
 from reportlab.lib.colors import toColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
-# -- character classes (TYPOGRAPHY.md, "Character classes") -------------------------------
+from layout.pages.linebreak import EPSILON, OPEN, CJKStyle, Items, Line, Piece, break_lines, measure
 
-NO_START = frozenset("，。、；：？！）］｝〕】〗〉》」』”’～·／…%‰℃!),.:;?]}")
-NO_END = frozenset("（［｛〔【〖〈《「『“‘／([{")
-NO_SPLIT = frozenset("—…⸺")
-"""Two of the same in a row (——, ……) are one mark: never broken, never spaced apart."""
-CLOSING = frozenset("，。、；：？！）］｝〕】〗〉》」』”’")
-"""Full-width marks whose glyph sits in the left half of the em: compressed on the right."""
-OPENING = frozenset("（［｛〔【〖〈《「『“‘")
-"""Full-width marks whose glyph sits in the right half of the em: compressed on the left."""
-_CJK_PUNCT_OUTSIDE_BLOCKS = frozenset("“”‘’—…·⸺")
-
-HAN, PUNCT, LATIN = 0, 1, 2
-_OPEN, _CLOSE = -1, 1
-_SPACES = " \t\u00a0"
-"""Word spaces. The ideographic space U+3000 is not one: it is set as a full-width character."""
-_FULL_WIDTH = 0.9
-"""A mark whose advance is at least this many ems is full-width (and may be compressed):
-some fonts draw “” ‘’ narrow, and those are left as they are."""
-_HARD_BREAK = "\n"
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\ufeff")
-_EPSILON = 1e-6
-_URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[!#-'*-;=?-~]+")
-_URL_TRAILING = ".,;:!?)'"
-
-
-def char_kind(char: str) -> int:
-    """HAN for ideographs, kana and hangul; PUNCT for Chinese punctuation; LATIN otherwise."""
-    code = ord(char)
-    if (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF
-            or 0xF900 <= code <= 0xFAFF or 0x3040 <= code <= 0x30FF or 0xAC00 <= code <= 0xD7AF):
-        return HAN
-    if (0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or 0xFE30 <= code <= 0xFE4F
-            or char in _CJK_PUNCT_OUTSIDE_BLOCKS):
-        return PUNCT
-    return LATIN
-
-
-class Piece(NamedTuple):
-    """A stretch of text in one font, size and colour, optionally a link."""
-
-    text: str
-    font_name: str
-    font_size: float
-    color: Any
-    href: str | None = None
-
-
-@dataclass
-class CJKStyle:
-    """What a paragraph needs to know, in points. ``Typesetter`` fills it from the style file."""
-
-    font_size: float
-    """Nominal size: the first baseline sits this far below the paragraph's top."""
-    leading: float
-    first_line_indent: float = 0.0
-    left_indent: float = 0.0
-    right_indent: float = 0.0
-    alignment: str = "left"
-    """left, center, right or justify (non-last lines flush on both sides)."""
-    space_before: float = 0.0
-    space_after: float = 0.0
-    punctuation: str = "line_end_half"
-    """line_end_half or compressed; see ``layout.styles.TypographyStyle``."""
-    push_in: bool = False
-    han_latin_gap: float = 0.0
-    url_break_after: str = "/.-_?&=#"
-    widows: int = 2
-    orphans: int = 2
-    min_last_line_chars: int = 2
-    max_stretch: float = float("inf")
-    """Stretch per gap (pt) above which a justified paragraph is broken by total fit."""
-
-    # ReportLab's names, for code written against ParagraphStyle.
-    fontSize = property(lambda self: self.font_size)
-    spaceBefore = property(lambda self: self.space_before)
-    spaceAfter = property(lambda self: self.space_after)
-    leftIndent = property(lambda self: self.left_indent)
-    rightIndent = property(lambda self: self.right_indent)
-    firstLineIndent = property(lambda self: self.first_line_indent)
-
-
-_WIDTHS: dict[str, dict[str, float]] = {}
 _RGB: dict[Any, str] = {}
 
 
@@ -132,332 +41,22 @@ def _rgb(color: Any) -> str:
     return operands
 
 
-def _advance(char: str, font_name: str) -> float:
-    """Advance of ``char`` in 1/1000 em (cached per font)."""
-    table = _WIDTHS.setdefault(font_name, {})
-    width = table.get(char)
-    if width is None:
-        width = table[char] = pdfmetrics.stringWidth(char, font_name, 1000)
-    return width
-
-
-class _Text:
-    """A paragraph's characters as items and glue, with every break and stretch decided.
-
-    Arrays are indexed by item; ``glue[k]``, ``brk[k]``, ``hard[k]`` and ``stretch[k]``
-    describe the gap after item ``k``.
-    """
-
-    def __init__(self, pieces: Sequence[Piece], style: CJKStyle):
-        self.pieces = list(pieces)
-        chars: list[str] = []
-        owner: list[int] = []
-        for index, piece in enumerate(self.pieces):
-            for char in piece.text:
-                if char not in _INVISIBLE:
-                    chars.append(char)
-                    owner.append(index)
-        url_of = self._find_urls(chars, owner)
-
-        ch, pc, adv, kind, url = [], [], [], [], []
-        space_after: list[float] = []
-        space_piece: list[int] = []
-        hard: list[bool] = []
-        for char, index, link in zip(chars, owner, url_of):
-            piece = self.pieces[index]
-            if char == _HARD_BREAK:
-                if ch:
-                    hard[-1] = True
-                continue
-            if char in _SPACES:
-                if ch and not hard[-1] and not space_after[-1]:
-                    space_after[-1] = _advance(" ", piece.font_name) * piece.font_size / 1000
-                    space_piece[-1] = index
-                continue
-            ch.append(char)
-            pc.append(index)
-            adv.append(_advance(char, piece.font_name) * piece.font_size / 1000)
-            kind.append(char_kind(char))
-            url.append(link)
-            space_after.append(0.0)
-            space_piece.append(-1)
-            hard.append(False)
-        n = len(ch)
-        self.ch, self.pc, self.adv, self.kind, self.hard = ch, pc, adv, kind, hard
-
-        # Punctuation that may take half an em: full-width marks only (fonts differ).
-        side = [0] * n
-        cmp_max = [0.0] * n
-        for k, char in enumerate(ch):
-            size = self.pieces[pc[k]].font_size
-            if adv[k] >= _FULL_WIDTH * size and (char in CLOSING or char in OPENING):
-                side[k] = _CLOSE if char in CLOSING else _OPEN
-                cmp_max[k] = adv[k] / 2
-        fixed = [0.0] * n
-        if style.punctuation == "compressed":
-            fixed = list(cmp_max)
-        else:
-            for k in range(n - 1):
-                if side[k] and side[k + 1] and not space_after[k] and not hard[k]:
-                    if side[k] == _CLOSE:
-                        fixed[k] = cmp_max[k]
-                    elif side[k + 1] == _OPEN:
-                        fixed[k + 1] = cmp_max[k + 1]
-        self.side = side
-        self.fixed = fixed
-        self.eff = [adv[k] - fixed[k] for k in range(n)]
-        compressible = [cmp_max[k] - fixed[k] for k in range(n)]
-        self.endcmp = [compressible[k] if side[k] == _CLOSE else 0.0 for k in range(n)]
-        self.shrink = compressible if style.push_in else [0.0] * n
-        """How much each mark inside a line may give up to keep a character on the line."""
-
-        # Latin words: which contain a letter or digit (those get the Han–Latin gap).
-        word_alnum = [False] * n
-        k = 0
-        while k < n:
-            if kind[k] != LATIN:
-                k += 1
-                continue
-            j = k
-            while j + 1 < n and kind[j + 1] == LATIN and not space_after[j] and not hard[j]:
-                j += 1
-            alnum = any(c.isalnum() for c in ch[k:j + 1])
-            for i in range(k, j + 1):
-                word_alnum[i] = alnum
-            k = j + 1
-
-        glue = [0.0] * n
-        typed_space = [False] * n
-        brk = [False] * n
-        stretch = [False] * n
-        breaks_after = style.url_break_after
-        for k in range(n - 1):
-            a, b, ka, kb = ch[k], ch[k + 1], kind[k], kind[k + 1]
-            spaced = space_after[k] > 0
-            boundary = ((ka == HAN and kb == LATIN and word_alnum[k + 1])
-                        or (ka == LATIN and kb == HAN and word_alnum[k]))
-            if boundary:
-                glue[k] = style.han_latin_gap
-            elif spaced and ka != PUNCT and kb != PUNCT:
-                glue[k] = space_after[k]
-                typed_space[k] = space_piece[k] == pc[k]
-            if hard[k]:
-                brk[k] = True
-            elif b in NO_START or a in NO_END or (a == b and a in NO_SPLIT):
-                brk[k] = False
-            elif url[k] is not None and url[k] == url[k + 1]:
-                brk[k] = a in breaks_after and b not in breaks_after
-            else:
-                brk[k] = spaced or boundary or ka != LATIN or kb != LATIN
-            stretch[k] = (spaced or boundary or ka != LATIN or kb != LATIN) and not (a == b and a in NO_SPLIT)
-        self.glue, self.brk, self.stretch = glue, brk, stretch
-        self.typed_space = typed_space
-        """The gap after item k is a space the editor typed: drawn as a space glyph, so that
-        text extraction and copying keep the words apart."""
-        self.n = n
-        self.max_endcmp = max(self.endcmp, default=0.0)
-
-    def _find_urls(self, chars: list[str], owner: list[int]) -> list[int | None]:
-        """For each character, the id of the web address it belongs to (None outside one)."""
-        url_of: list[int | None] = [None] * len(chars)
-        text = "".join(chars)
-        count = 0
-        for match in _URL.finditer(text):
-            end = match.end()
-            while end > match.start() and text[end - 1] in _URL_TRAILING:
-                end -= 1
-            for i in range(match.start(), end):
-                url_of[i] = count
-            count += 1
-        for index, piece in enumerate(self.pieces):  # a linked run spelled as an address
-            if piece.href and not any(char_kind(c) != LATIN or c in _SPACES for c in piece.text):
-                for i, who in enumerate(owner):
-                    if who == index and url_of[i] is None:
-                        url_of[i] = count
-                count += 1
-        return url_of
-
-    def real_chars(self, start: int, end: int) -> int:
-        """Characters of items start..end that are not line-start-forbidden punctuation."""
-        return sum(1 for k in range(start, end + 1) if self.ch[k] not in NO_START)
-
-
-class _Line(NamedTuple):
-    start: int
-    end: int
-    width: float
-    """Natural width with the line-end mark compressed, before push-in."""
-    shrinkable: float
-    """How much push-in could still take from the marks inside the line."""
-    last: bool
-    """Set ragged (a paragraph's last line, or before a hard break)."""
-
-
-def break_lines(text: _Text, lo: int, hi: int, first_width: float, width: float,
-                ends_paragraph: bool, style: CJKStyle) -> list[_Line]:
-    """Lines of items lo..hi-1: greedy (each line takes as much as fits after push-in), or,
-    where that leaves a justified line looser than ``style.max_stretch``, the best total fit."""
-    lines = _greedy(text, lo, hi, first_width, width, ends_paragraph)
-    if ends_paragraph and len(lines) >= 2 and style.min_last_line_chars > 1:
-        _avoid_lone_last_char(text, lines, first_width, width, style.min_last_line_chars)
-    if style.alignment == "justify" and len(lines) >= 2:
-        fit = _Fit(text, first_width, width, style)
-        greedy_cost = [fit.cost(line, first_width if i == 0 else width) for i, line in enumerate(lines)]
-        if max(greedy_cost) > fit.loose:
-            better = fit.total_fit(lo, hi, ends_paragraph)
-            if better is not None and better[0] < sum(greedy_cost) + fit.LINE * len(lines):
-                lines = better[1]
-    return lines
-
-
-def _fitting_breaks(text: _Text, start: int, hi: int, avail: float):
-    """Each place a line from ``start`` may end and still fit ``avail``: (end, width, push-in).
-
-    ``width`` is the natural width with the line-end mark compressed, ``push-in`` how much
-    the marks inside could still give; the scan stops at a hard break or once nothing more
-    can fit."""
-    eff, glue, shrink, endcmp, brk, hard = text.eff, text.glue, text.shrink, text.endcmp, text.brk, text.hard
-    natural = 0.0
-    optional = -shrink[start] if text.side[start] == _OPEN else 0.0  # never hang at the start
-    for k in range(start, hi):
-        if k > start:
-            natural += glue[k - 1]
-        natural += eff[k]
-        optional += shrink[k]
-        if k == hi - 1 or brk[k]:
-            w = natural - endcmp[k]
-            o = optional - shrink[k] if endcmp[k] else optional
-            if w - o <= avail + _EPSILON:
-                yield k, w, o
-        if hard[k] or natural - optional - text.max_endcmp > avail + _EPSILON:
-            return
-
-
-def _greedy(text: _Text, lo: int, hi: int, first_width: float, width: float,
-            ends_paragraph: bool) -> list[_Line]:
-    lines: list[_Line] = []
-    start = lo
-    while start < hi:
-        avail = first_width if not lines else width
-        best = None
-        for best in _fitting_breaks(text, start, hi, avail):
-            pass
-        if best is None:  # nothing breakable fits: break anywhere (an overlong word or address)
-            best = _emergency(text, start, hi, avail)
-        end, w, o = best
-        lines.append(_Line(start, end, w, o, text.hard[end] or (end == hi - 1 and ends_paragraph)))
-        start = end + 1
-    return lines
-
-
-class _Fit:
-    """Total fit (after Knuth and Plass) for the rare paragraph whose greedy lines are loose,
-    such as one with a long web address: the breaks that minimise the summed squares of
-    each line's stretch per gap (in ems), over the whole paragraph."""
-
-    LINE = 1e-4
-    """Cost of a line in itself: of two equally even settings, the shorter wins."""
-    LONE = 1.0
-    """Cost of a last line below ``min_last_line_chars`` (孤字)."""
-
-    def __init__(self, text: _Text, first_width: float, width: float, style: CJKStyle):
-        self.text = text
-        self.first_width = first_width
-        self.width = width
-        self.em = style.font_size
-        self.min_last = style.min_last_line_chars
-        self.loose = (style.max_stretch / self.em) ** 2
-
-    def cost(self, line: _Line, avail: float) -> float:
-        """Squared departure from natural spacing per gap, in ems (stretch, or push-in)."""
-        if line.last:
-            return 0.0
-        room = avail - line.width
-        gaps = sum(self.text.stretch[line.start:line.end])
-        return (room / max(gaps, 1) / self.em) ** 2
-
-    def total_fit(self, lo: int, hi: int, ends_paragraph: bool) -> tuple[float, list[_Line]] | None:
-        text = self.text
-        best: dict[int, tuple[float, _Line | None]] = {lo: (0.0, None)}
-        for start in range(lo, hi):
-            if start not in best:
-                continue
-            base = best[start][0]
-            avail = self.first_width if start == lo else self.width
-            for k, w, o in _fitting_breaks(text, start, hi, avail):
-                last = text.hard[k] or (k == hi - 1 and ends_paragraph)
-                line = _Line(start, k, w, o, last)
-                cost = base + self.cost(line, avail) + self.LINE
-                if last and k == hi - 1 and ends_paragraph and text.real_chars(start, k) < self.min_last:
-                    cost += self.LONE
-                if k + 1 not in best or cost < best[k + 1][0]:
-                    best[k + 1] = (cost, line)
-        if hi not in best:
-            return None
-        lines = []
-        position = hi
-        while position != lo:
-            line = best[position][1]
-            lines.append(line)
-            position = line.start
-        return best[hi][0], lines[::-1]
-
-
-def _measure(text: _Text, start: int, end: int) -> tuple[float, float]:
-    natural = sum(text.eff[start:end + 1]) + sum(text.glue[start:end])
-    optional = sum(text.shrink[start + 1 if text.side[start] == _OPEN else start:end + 1])
-    if text.endcmp[end]:
-        return natural - text.endcmp[end], optional - text.shrink[end]
-    return natural, optional
-
-
-def _emergency(text: _Text, start: int, hi: int, avail: float) -> tuple[int, float, float]:
-    end = start
-    for k in range(start + 1, hi):
-        w, o = _measure(text, start, k)
-        if w - o > avail + _EPSILON:
-            break
-        end = k
-        if text.hard[k]:
-            break
-    return (end, *_measure(text, start, end))
-
-
-def _avoid_lone_last_char(text: _Text, lines: list[_Line], first_width: float, width: float,
-                          wanted: int) -> None:
-    """No 孤字: pull the last line up by compressing harder, else bring characters down."""
-    last, previous = lines[-1], lines[-2]
-    if previous.last or text.real_chars(last.start, last.end) >= wanted:
-        return
-    w, o = _measure(text, previous.start, last.end)
-    if w - o <= (first_width if len(lines) == 2 else width) + _EPSILON:
-        lines[-2:] = [_Line(previous.start, last.end, w, o, True)]
-        return
-    for b in range(previous.end - 1, previous.start, -1):
-        if text.brk[b] and text.real_chars(b + 1, last.end) >= wanted:
-            tail_w, tail_o = _measure(text, b + 1, last.end)
-            if tail_w - tail_o <= width + _EPSILON:
-                lines[-2:] = [_Line(previous.start, b, *_measure(text, previous.start, b), False),
-                              _Line(b + 1, last.end, tail_w, tail_o, True)]
-            return
-
-
 class CJKParagraph(Flowable):
     """A paragraph of Chinese (and Latin) text, broken and justified by the rules above."""
 
     def __init__(self, pieces: Sequence[Piece], style: CJKStyle, *, bullet: Sequence[Piece] = (),
-                 bullet_indent: float = 0.0, _text: _Text | None = None, _range: tuple[int, int] | None = None,
+                 bullet_indent: float = 0.0, _text: Items | None = None, _range: tuple[int, int] | None = None,
                  _indent_first: bool = True, _ends_paragraph: bool = True):
         super().__init__()
         self.style = style
         self.bullet = tuple(bullet)
         self.bullet_indent = bullet_indent
         self.keepWithNext = False
-        self._text = _text if _text is not None else _Text(pieces, style)
+        self._text = _text if _text is not None else Items(pieces, style)
         self._range = _range if _range is not None else (0, self._text.n)
         self._indent_first = _indent_first
         self._ends_paragraph = _ends_paragraph
-        self._lines: list[_Line] = []
+        self._lines: list[Line] = []
         self._laid_width: float | None = None
         self.width = self.height = 0.0
 
@@ -503,7 +102,7 @@ class CJKParagraph(Flowable):
         start = lo
         for k in range(lo, hi):
             if text.hard[k] or k == hi - 1:
-                widest = max(widest, _measure(text, start, k)[0])
+                widest = max(widest, measure(text, start, k)[0])
                 start = k + 1
         return widest + self.style.left_indent + self.style.right_indent + self._first_indent()
 
@@ -529,7 +128,7 @@ class CJKParagraph(Flowable):
     def split(self, avail_width, avail_height):
         self.wrap(avail_width, avail_height)
         total = len(self._lines)
-        fits = int((avail_height + _EPSILON) / self.style.leading)
+        fits = int((avail_height + EPSILON) / self.style.leading)
         if fits >= total:
             return [self]
         if total - fits < self.style.widows:
@@ -552,10 +151,10 @@ class CJKParagraph(Flowable):
         avail = self._avail(self.width)
         return avail - self._first_indent() if index == 0 else avail
 
-    def _shrink_used(self, index: int, line: _Line) -> float:
+    def _shrink_used(self, index: int, line: Line) -> float:
         return min(line.shrinkable, max(0.0, line.width - self._line_avail(index)))
 
-    def _line_x(self, index: int, line: _Line) -> float:
+    def _line_x(self, index: int, line: Line) -> float:
         x = self.style.left_indent + (self._first_indent() if index == 0 else 0.0)
         room = self._line_avail(index) - (line.width - self._shrink_used(index, line))
         alignment = self.style.alignment
@@ -565,14 +164,14 @@ class CJKParagraph(Flowable):
             x += room
         return x
 
-    def _place(self, index: int, line: _Line) -> list[float]:
+    def _place(self, index: int, line: Line) -> list[float]:
         """Where each glyph of ``line`` is drawn (its origin x, from the paragraph's left)."""
         text = self._text
         used = self._shrink_used(index, line)
-        ratio = used / line.shrinkable if line.shrinkable > _EPSILON else 0.0
+        ratio = used / line.shrinkable if line.shrinkable > EPSILON else 0.0
         room = self._line_avail(index) - (line.width - used)
         per_gap = 0.0
-        if self.style.alignment == "justify" and not line.last and room > _EPSILON:
+        if self.style.alignment == "justify" and not line.last and room > EPSILON:
             gaps = sum(text.stretch[line.start:line.end])
             per_gap = room / gaps if gaps else 0.0
         x = self._line_x(index, line)
@@ -580,11 +179,11 @@ class CJKParagraph(Flowable):
         for k in range(line.start, line.end + 1):
             if k == line.end and text.endcmp[k]:
                 squeeze = text.fixed[k] + text.endcmp[k]
-            elif k == line.start and text.side[k] == _OPEN:
+            elif k == line.start and text.side[k] == OPEN:
                 squeeze = text.fixed[k]
             else:
                 squeeze = text.fixed[k] + ratio * text.shrink[k]
-            positions.append(x - squeeze if text.side[k] == _OPEN else x)
+            positions.append(x - squeeze if text.side[k] == OPEN else x)
             x += text.adv[k] - squeeze
             if k < line.end:
                 x += text.glue[k] + (per_gap if text.stretch[k] else 0.0)
@@ -657,7 +256,7 @@ class CJKParagraph(Flowable):
                 if i:
                     _, x_before, advance = glyphs[offset + i - 1]
                     gap = glyphs[offset + i][1] - (x_before + advance)
-                    if abs(gap) > _EPSILON:
+                    if abs(gap) > EPSILON:
                         parts.append(f"({canvas._escape(bytes(run))})")
                         parts.append(_num(-gap * 1000 / size))
                         run = bytearray()
@@ -666,7 +265,7 @@ class CJKParagraph(Flowable):
             code.append(f"[{' '.join(parts)}] TJ" if len(parts) > 1 else f"{parts[0]} Tj")
             offset += len(data)
 
-    def _link_rects(self, line: _Line, positions: list[float], baseline: float):
+    def _link_rects(self, line: Line, positions: list[float], baseline: float):
         text = self._text
         k = line.start
         while k <= line.end:

@@ -15,7 +15,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from layout.fonts import FontSet
 from layout.model import Run, Runs
-from layout.pages.cjk import CJKParagraph, CJKStyle, Piece
+from layout.pages.cjk import CJKParagraph
+from layout.pages.linebreak import CJKStyle, Piece
 from layout.styles import Style, TextStyle
 
 # ReportLab's ParagraphStyle names that callers may override → CJKStyle fields.
