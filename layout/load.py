@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,24 @@ def load_issue(path: Path) -> Issue:
                                           "at the top; see issues/2021-10.yaml")])
     problems = validate(doc, load_schema("issue"))
     if problems:
-        # Structure is wrong: building typed nodes would only add noise.
-        raise InputError(problems)
+        # Structure is wrong: building typed nodes would only add noise. A check that needs
+        # one well-formed value still runs, so that one pass reports it too.
+        raise InputError(problems + _date_problems(doc))
     builder = _IssueBuilder(doc)
     issue = builder.issue()
     if builder.problems:
         raise InputError(builder.problems)
     return issue
+
+
+def _date_problems(doc: YamlDocument) -> list[Problem]:
+    edition = doc.data.get("edition")
+    date = edition.get("date") if isinstance(edition, dict) else None
+    if not isinstance(date, str) or not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date):
+        return []
+    builder = _IssueBuilder(doc)
+    builder.date(("edition", "date"))
+    return builder.problems
 
 
 class _IssueBuilder:

@@ -123,3 +123,14 @@ def test_soft_line_breaks_vanish_between_chinese_characters(tmp_path):
     text = MINIMAL.replace("第一段。", "第一\n          段 and\n          more。")
     runs = load_issue(write(tmp_path, text)).chapters[0].articles[0].blocks[0].runs
     assert runs[0].text == "第一段 and more。"
+
+
+def test_an_impossible_date_is_reported_with_the_structural_problems(tmp_path):
+    path = tmp_path / "e.yaml"
+    path.write_text("edition:\n  title: x\n  issue_label: x\n  date: 2021-13\n  publisher: x\n"
+                    "  copyright: x\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_issue(path)
+    messages = [str(problem) for problem in caught.value.problems]
+    assert any("missing required field 'chapters'" in m for m in messages), messages
+    assert any(m.startswith(f"{path}:4:9: edition.date: month 13 does not exist") for m in messages), messages
