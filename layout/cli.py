@@ -17,6 +17,7 @@ import json
 import signal
 import sys
 import threading
+import unicodedata
 import traceback
 from pathlib import Path
 
@@ -53,12 +54,17 @@ def print_checks(results: list[CheckResult], as_json: bool) -> None:
     if as_json:
         print(json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2))
         return
-    width = max(len(r.name) for r in results)
+    width = max(_display_width(r.name) for r in results)
     for r in results:
-        print(f"{r.status.upper():<4}  {r.name:<{width}}  {r.detail}")
+        print(f"{r.status.upper():<4}  {r.name}{' ' * (width - _display_width(r.name))}  {r.detail}")
     failed = sum(r.failed for r in results)
     skipped = sum(r.status == "skip" for r in results)
     print(f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped")
+
+
+def _display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: two for a wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _interrupt(signum, frame):
