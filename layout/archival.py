@@ -129,7 +129,6 @@ def _write_info(pdf: pikepdf.Pdf, metadata: Metadata) -> None:
     info.Author = metadata.author
     info.Subject = metadata.subject
     info.Keywords = ", ".join(metadata.keywords)
-    info.Producer = producer()
     info.CreationDate = date
     info.ModDate = date
 
@@ -150,4 +149,4 @@ def _write_xmp(pdf: pikepdf.Pdf, metadata: Metadata, declared: bool) -> None:
         xmp["dc:rights"] = metadata.rights
         xmp["xmp:MetadataDate"] = stamp
         xmp["pdf:Producer"] = producer()
-    pdf.docinfo.Producer = producer()  # prepare() names pikepdf; both must agree
+    pdf.docinfo.Producer = producer()  # here, after prepare(), which names pikepdf: both must agree

@@ -181,12 +181,19 @@ def audit_typography(pdf_path: Path | str, frame: TextFrame | None = None, *,
     """Audit the PDF at ``pdf_path``; ``frame`` and ``style`` default to the house style's."""
     import pdfplumber
 
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [(page.chars, float(page.height)) for page in pdf.pages]
+    return audit_pages(pages, frame, style=style)
+
+
+def audit_pages(pages: list[tuple[list[dict], float]], frame: TextFrame | None = None, *,
+                style: Style | Path | str | None = None) -> TypographyReport:
+    """Audit pages already read: each page's pdfplumber ``chars`` and its height."""
     if not isinstance(style, Style):
         style = load_style(Path(style) if style else DEFAULT_STYLE)
     frame = frame or TextFrame.from_style(style)
-    with pdfplumber.open(pdf_path) as pdf:
-        pages = [_rows(index + 1, page.chars, float(page.height), frame) for index, page in enumerate(pdf.pages)]
-    return _Auditor(style, frame).run(pages)
+    rows = [_rows(index + 1, chars, height, frame) for index, (chars, height) in enumerate(pages)]
+    return _Auditor(style, frame).run(rows)
 
 
 def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFrame) -> list[Row]:

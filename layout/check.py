@@ -25,7 +25,7 @@ import pdfplumber
 import pikepdf
 import pikepdf.pdfa
 
-from layout.audit import audit_typography
+from layout.audit import audit_pages
 
 STANDARD_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
@@ -81,6 +81,7 @@ class PdfView:
         self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
         with pdfplumber.open(path) as plumber:
             self.chars = [page.chars for page in plumber.pages]
+            self.heights = [float(page.height) for page in plumber.pages]
 
     def close(self) -> None:
         self.pdf.close()
@@ -326,7 +327,7 @@ def check_links(view: PdfView) -> CheckResult:
 
 def check_typography(view: PdfView) -> list[CheckResult]:
     """The typography section: TYPOGRAPHY.md's rules measured on the glyphs (layout.audit)."""
-    report = audit_typography(view.path, style=view.style)
+    report = audit_pages(list(zip(view.chars, view.heights, strict=True)), style=view.style)
     return [CheckResult(name, "pass" if passed else "fail", detail) for name, passed, detail in report.as_rows()]
 
 

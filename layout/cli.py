@@ -17,8 +17,8 @@ import json
 import signal
 import sys
 import threading
-import unicodedata
 import traceback
+import unicodedata
 from pathlib import Path
 
 from layout import __version__

@@ -19,7 +19,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     INTERNAL_ERROR = 70
     INTERRUPTED = 130
-    """Ctrl-C: 128 + SIGINT, what shells report for an interrupted command."""
+    """Ctrl-C or SIGTERM: 128 + SIGINT, what shells report for an interrupted command."""
 
 
 @dataclass(frozen=True)
