@@ -15,11 +15,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layout.archival import DEFAULT_VARIANT, make_archival
+from layout.archival import DEFAULT_VARIANT, VARIANTS, make_archival
 from layout.document import Rendered, edition_metadata, render_pdf
+from layout.errors import Notice
 from layout.fonts import check_coverage, register_fonts
+from layout.images import policy_for
 from layout.load import load_issue
 from layout.model import Issue
+from layout.pages.body import figure_notices
 from layout.pages.typeset import Typesetter
 from layout.styles import load_style, resolve_style_path
 
@@ -31,9 +34,11 @@ class Prepared:
     issue: Issue
     typesetter: Typesetter
     timings: dict[str, float] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+    """Warnings and notes that do not stop the build (the CLI prints them)."""
 
 
-def prepare(edition: Path, style: str | None = None) -> Prepared:
+def prepare(edition: Path, style: str | None = None, variant: str = DEFAULT_VARIANT) -> Prepared:
     """Load and check everything; raise InputError with all problems found."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -53,13 +58,14 @@ def prepare(edition: Path, style: str | None = None) -> Prepared:
     lap("fonts")
     check_coverage(issue, loaded_style, fonts)
     lap("coverage")
-    return Prepared(issue, Typesetter(loaded_style, fonts), timings)
+    typesetter = Typesetter(loaded_style, fonts, policy_for(VARIANTS[variant].flavour))
+    return Prepared(issue, typesetter, timings, figure_notices(typesetter, issue))
 
 
 def build_edition(edition: Path, output: Path, style: str | None = None,
                   variant: str = DEFAULT_VARIANT) -> tuple[Prepared, Rendered]:
     """Render ``edition`` and write it to ``output`` as ``variant`` (see layout.archival)."""
-    prepared = prepare(edition, style)
+    prepared = prepare(edition, style, variant)
     clock = time.perf_counter()
     rendered = render_pdf(prepared.typesetter, prepared.issue)
     prepared.timings["render"] = time.perf_counter() - clock

@@ -67,6 +67,11 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
+def _print_notices(notices) -> None:
+    for notice in notices:
+        print(notice, file=sys.stderr)
+
+
 def _interrupt(signum, frame):
     """SIGTERM ends a build like Ctrl-C does: the temporary file is removed, nothing written."""
     raise KeyboardInterrupt
@@ -92,6 +97,7 @@ def _run(argv: list[str] | None) -> int:
         if args.command == "build":
             output = args.output or default_output(args.edition)
             prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a)
+            _print_notices(prepared.notices)
             seconds = sum(prepared.timings.values())
             print(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
         elif args.command == "check":
@@ -102,7 +108,7 @@ def _run(argv: list[str] | None) -> int:
             print_checks(results, args.json)
             return ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         else:
-            prepare(args.edition, args.style)
+            _print_notices(prepare(args.edition, args.style).notices)
             print(f"{args.edition}: ok")
         return ExitCode.OK
     except InputError as exc:

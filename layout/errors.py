@@ -52,6 +52,19 @@ class Problem:
         return f"{self.location}: {where}{message}"
 
 
+@dataclass(frozen=True)
+class Notice(Problem):
+    """Something to know that does not stop the build (a low-resolution figure, a colour
+    conversion): printed as ``file:line:col: warning: …`` or ``…: note: …``."""
+
+    level: str = "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.key_path}: " if self.key_path else ""
+        message = " ".join(self.message.splitlines())
+        return f"{self.location}: {self.level}: {where}{message}"
+
+
 class BriefingError(Exception):
     """Base of every error this program reports to the user (never a traceback)."""
 

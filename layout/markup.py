@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
-from PIL import Image
 from markdown_it.token import Token
 
 from layout.errors import Location, Problem
+from layout.images import ImageProblem, check_image
 from layout.model import Block, Figure, ListBlock, Paragraph, Run, Runs, Subheading, Table
 
 # text_join off: backslash escapes stay ``text_special`` tokens, so an escaped \\*\\* is not
@@ -31,7 +32,6 @@ _PARSER.validateLink = lambda url: True
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003134f]")
 _SOFTBREAK = "\x00softbreak"  # placeholder run, resolved once the neighbours are known
 _SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
-_IMAGE_FORMATS = {"PNG", "JPEG"}
 # ``**``/``***``/``__`` still in a text run after parsing: emphasis that did not open or close.
 _LITERAL_EMPHASIS = re.compile(r"(?<!\*)\*{2,3}(?!\*)|(?<!_)__(?!_)")
 # ``**name：**text`` → suggest ``**name**：text``: punctuation just inside a closing marker.
@@ -136,6 +136,9 @@ class BodyParser:
             self._problem(where, f"image '{src}' is remote; the program never downloads: save it "
                                  "beside the edition and use a relative path")
             return Path(src)
+        # markdown-it percent-encodes the destination (图 一.png → %E5%9B%BE%20%E4%B8%80.png);
+        # the file on disk has the name the editor typed.
+        src = unquote(src)
         relative = Path(src)
         path = (self.base_dir / relative).resolve()
         if relative.is_absolute() or not path.is_relative_to(self.base_dir.resolve()):
@@ -227,28 +230,9 @@ class BodyParser:
 def _check_image(path: Path) -> str | None:
     """Why ``path`` cannot be placed as a figure (``what is wrong; what to do``), or None."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror}); check its permissions"
-    if not head:
-        return "is an empty file; export the image again"
-    try:
-        with Image.open(path) as image:
-            kind = image.format
-            image.verify()
-        with Image.open(path) as image:
-            image.load()  # verify() does not decode: truncated data only shows here
-    except Image.DecompressionBombError:
-        return "has too many pixels to place safely; scale it down (e.g. to 3000 px wide)"
-    except OSError as exc:
-        if isinstance(exc, PermissionError):
-            return f"cannot be read ({exc.strerror}); check its permissions"
-        return "is not a readable PNG or JPEG image (damaged or another format); export it again as PNG"
-    except Exception:  # noqa: BLE001 - Pillow raises many types for damaged files
-        return "is damaged (it cannot be decoded); export it again as PNG"
-    if kind not in _IMAGE_FORMATS:
-        return f"is a {kind} image, which the layout does not place; convert it to PNG or JPEG"
+        check_image(path)
+    except ImageProblem as problem:
+        return str(problem)
     return None
 
 

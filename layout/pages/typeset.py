@@ -14,6 +14,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from layout.fonts import FontSet
+from layout.images import ImagePolicy
 from layout.model import Run, Runs
 from layout.pages.cjk import CJKParagraph
 from layout.pages.linebreak import CJKStyle, Piece
@@ -30,6 +31,8 @@ class Typesetter:
 
     style: Style
     fonts: FontSet
+    images: ImagePolicy = ImagePolicy()
+    """What the PDF variant allows of figures' pixels (``layout.images``)."""
 
     def text_style(self, role: str) -> TextStyle:
         return getattr(self.style.text, role)
