@@ -41,6 +41,10 @@ MIN_PLAUSIBLE_PPI, MAX_PLAUSIBLE_PPI = 50.0, 2400.0
 LOW_PPI = 150.0
 """Below this at its placed size a figure looks soft in print: a warning names the file."""
 PAGE_COLOUR = (255, 255, 255)
+MAX_EMBED_PPI, EMBED_PPI = 450.0, 300.0
+"""A figure decoded for embedding (PNG, or a JPEG that needs conversion) with more than
+MAX_EMBED_PPI at its placed size is resampled to EMBED_PPI: print needs no more, and the
+build's memory and the file stay small. An RGB or grey JPEG goes in untouched."""
 
 # Pillow's own bomb check would print a raw DecompressionBombWarning (or raise) on its own
 # terms; ours runs first, from the header, so Pillow's is switched off where we decode.
@@ -163,15 +167,26 @@ def conversion(info: ImageInfo, policy: ImagePolicy) -> str | None:
 _MODE_NAMES = {"I;16": "16-bit grey", "I;16B": "16-bit grey", "I": "32-bit grey", "F": "floating-point grey"}
 
 
-def pdf_image(info: ImageInfo, policy: ImagePolicy) -> str | Image.Image | io.BytesIO:
+def pdf_image(info: ImageInfo, policy: ImagePolicy, placed_width: float) -> str | Image.Image | io.BytesIO:
     """The figure as ReportLab should embed it: the file itself when it may go in as it
-    is (a JPEG in RGB or grey), else 8-bit L, RGB or (when kept) RGBA pixels."""
+    is (a JPEG in RGB or grey), else 8-bit L, RGB or (when kept) RGBA pixels, resampled
+    to EMBED_PPI when the file has more than MAX_EMBED_PPI at ``placed_width`` points."""
     if info.format == "JPEG" and info.mode in ("RGB", "L"):
         return str(info.path)
+    target = round(placed_width / 72.0 * EMBED_PPI)
+    resample = effective_ppi(info, placed_width) > MAX_EMBED_PPI
     with warnings.catch_warnings(), Image.open(info.path) as source:
         warnings.simplefilter("ignore")
+        if resample and info.format == "JPEG":
+            source.draft(source.mode, (target, 1))  # the decoder skips what it need not make
         source.load()
-        image = _eight_bit(source, info)
+        image = source
+        if resample and image.mode not in _HIGH_DEPTH:
+            image = _reduce_in_strips(image, image.width // max(target, 1))
+        image = _eight_bit(image, info)
+    if resample and image.width > target:
+        image = image.resize((target, max(1, round(info.height * target / info.width))),
+                             Image.Resampling.LANCZOS, reducing_gap=3.0)
     if image.mode == "CMYK" and not policy.keep_cmyk:
         image = _cmyk_to_srgb(image, info.icc_profile)
     if image.mode in ("RGBA", "LA") and not policy.keep_alpha:
@@ -184,10 +199,29 @@ def pdf_image(info: ImageInfo, policy: ImagePolicy) -> str | Image.Image | io.By
     return image
 
 
+_HIGH_DEPTH = ("I;16", "I;16B", "I;16L", "I", "F")
+
+
+def _reduce_in_strips(image: Image.Image, factor: int) -> Image.Image:
+    """``image`` shrunk by an integer ``factor`` (box filter), a band of rows at a time:
+    Pillow copies a whole RGBA image to premultiply it, which a strip keeps small."""
+    if factor < 2:
+        return image
+    step = factor * max(1, 256 // factor)
+    parts = [image.crop((0, top, image.width, min(image.height, top + step))).reduce(factor)
+             for top in range(0, image.height, step)]
+    out = Image.new(parts[0].mode, (parts[0].width, sum(part.height for part in parts)))
+    y = 0
+    for part in parts:
+        out.paste(part, (0, y))
+        y += part.height
+    return out
+
+
 def _eight_bit(image: Image.Image, info: ImageInfo) -> Image.Image:
     """Pixels in L, LA, RGB, RGBA or CMYK, 8 bits per channel."""
     mode = image.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+    if mode in _HIGH_DEPTH:
         high = 65535 if mode.startswith("I;16") or _peak(image) > 255 else 255
         return image.convert("F").point(lambda v: v * 255.0 / high).convert("L")
     if mode in ("RGBA", "LA", "CMYK") or (mode in ("L", "RGB") and not info.has_alpha):

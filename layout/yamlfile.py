@@ -89,14 +89,21 @@ class YamlDocument:
 def read_yaml(path: Path) -> YamlDocument:
     """Parse ``path``; raise InputError (with a location) if it is not readable YAML."""
     try:
-        raw = path.read_bytes()
+        # The size is known before a byte is read, and the read is bounded all the same
+        # (a pipe or a device reports no size): a 1 GB file costs nothing.
+        size = path.stat().st_size
+        if size <= MAX_BYTES:
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+            size = len(raw)
     except FileNotFoundError:
         raise InputError([Problem(Location(path), "file not found; check the path")]) from None
     except OSError as exc:
         raise InputError([Problem(Location(path), f"cannot read the file ({exc.strerror})")]) from None
-    if len(raw) > MAX_BYTES:
+    if size > MAX_BYTES:
+        shown = f"{size:,} bytes, " if size > MAX_BYTES + 1 else ""  # a pipe's size is unknown
         raise InputError([Problem(Location(path, 1, 1),
-                                  f"file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit; "
+                                  f"file is {shown}over the {MAX_BYTES:,}-byte limit; "
                                   "split it or remove embedded data")])
     try:
         text = raw.decode("utf-8-sig")

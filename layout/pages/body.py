@@ -142,7 +142,7 @@ class FigureImage(Flowable):
 
     def draw(self):
         if self._source is None:  # decoded once, reused by every layout pass
-            source = pdf_image(self.info, self.policy)
+            source = pdf_image(self.info, self.policy, self.draw_width)
             self._source = source if isinstance(source, str) else ImageReader(
                 source.convert("RGBA") if getattr(source, "mode", "") == "LA" else source)
         alpha = getattr(getattr(self._source, "_image", None), "mode", "") == "RGBA"
