@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,24 @@ def _date_problems(doc: YamlDocument) -> list[Problem]:
     return builder.problems
 
 
+# C0 but tab and newline, DEL, C1, and the Unicode line and paragraph separators: none
+# prints, and PDF/A text may not carry them. (Raw in the file, PyYAML refuses most of them
+# itself; these arrive through double-quoted escapes such as "\a" or "\x1b".)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0b: "vertical tab", 0x0c: "form feed",
+                  0x0d: "carriage return", 0x1b: "ESC", 0x7f: "DEL", 0x85: "NEL",
+                  0x2028: "line separator", 0x2029: "paragraph separator"}
+
+
+def _control_message(char: str) -> str:
+    name = _CONTROL_NAMES.get(ord(char), "an invisible control character")
+    return (f"control character U+{ord(char):04X} ({name}) cannot be printed; delete it (in a "
+            "double-quoted value, the escape that makes it, such as \\a or \\x1b; for a line "
+            "break write the text as a | block)")
+
+
 class _IssueBuilder:
     def __init__(self, doc: YamlDocument):
         self.doc = doc
@@ -53,11 +72,16 @@ class _IssueBuilder:
         self.texts: list[tuple[str, Location, str]] = []
 
     def text(self, path: KeyPath) -> str:
-        """The string at ``path``, recorded line by line with its locations for the glyph-coverage check."""
+        """The string at ``path`` in NFC, recorded line by line with its locations for the
+        glyph-coverage check; control characters are reported at their own line and column."""
         value = self._get(path)
         key_path = format_key_path(path)
-        self.texts.extend((piece, where, key_path) for piece, where in self.doc.segments(path))
-        return value
+        for char in dict.fromkeys(_CONTROL.findall(value)):
+            self.problems.append(Problem(self.doc.locate_char(path, char), _control_message(char), key_path))
+        # Decomposed text (NFD, as macOS copies it: e + U+0301) is drawn as its composed form.
+        self.texts.extend((unicodedata.normalize("NFC", piece), where, key_path)
+                          for piece, where in self.doc.segments(path))
+        return unicodedata.normalize("NFC", value)
 
     def issue(self) -> Issue:
         data = self.doc.data

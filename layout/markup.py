@@ -44,6 +44,14 @@ _UNSUPPORTED = {
 }
 
 
+def link_target(url: str) -> str:
+    """A web address as a PDF link's /URI must hold it: ASCII, the path and query
+    percent-encoded as UTF-8 and the host in punycode (IRI → URI). markdown-it's own
+    normalisation, which inline [text](url) links already went through; idempotent, so
+    every link, inline or a source line's, is drawn through it."""
+    return _PARSER.normalizeLink(url)
+
+
 class BodyParser:
     """Parses one CommonMark text that starts at ``location`` in a YAML file."""
 

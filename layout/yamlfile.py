@@ -13,6 +13,7 @@ schema decides what a date is).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,12 +79,37 @@ class YamlDocument:
                 cursor = found + len(piece)
         return out
 
+    def locate_char(self, path: KeyPath, char: str) -> Location:
+        """Where ``char`` of the text at ``path`` is in the file: the character itself, or
+        the escape (``\\a``, ``\\x1b``, ``\\u2028`` …) a double-quoted scalar wrote it as."""
+        start, end = self.spans.get(tuple(path), (0, 0))
+        if end > start:
+            found = self.source.find(char, start, end)
+            if found >= 0:
+                return self._location_of(found)
+            for match in _ESCAPE.finditer(self.source, start, end):
+                if _unescape(match.group()) == char:
+                    return self._location_of(match.start())
+        return self.locate(path)
+
     def _location_of(self, index: int) -> Location:
         line_start = self.source.rfind("\n", 0, index) + 1
         return Location(self.path, self.source.count("\n", 0, index) + 1, index - line_start + 1)
 
     def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
         return Problem(self.locate(path, key=key), message, format_key_path(path))
+
+
+_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_SHORT_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f",
+                  "r": "\r", "e": "\x1b", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
+
+
+def _unescape(escape: str) -> str:
+    """The character a YAML double-quoted escape stands for."""
+    if len(escape) > 2:
+        return chr(int(escape[2:], 16))
+    return _SHORT_ESCAPES.get(escape[1], escape[1])
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -114,6 +140,13 @@ def read_yaml(path: Path) -> YamlDocument:
                                   f"iconv -f GB18030 -t UTF-8 {path.name})")]) from None
     if not text.strip():
         raise InputError([Problem(Location(path, 1, 1), "file is empty; see issues/2021-10.yaml for the format")])
+    # Lines are counted as editors count them: a lone CR (old Mac files) is a line break,
+    # as PyYAML takes it; U+2028, U+2029 and NEL, which PyYAML would also count but editors
+    # do not, are refused before they can shift every later line number.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    separators = [_separator_problem(path, text, match.start()) for match in _SEPARATORS.finditer(text)]
+    if separators:
+        raise InputError(separators[:MAX_REPORTED])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -141,6 +174,19 @@ def read_yaml(path: Path) -> YamlDocument:
     if walker.problems:
         raise InputError(walker.problems)
     return doc
+
+
+_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+_SEPARATOR_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "next-line (NEL)"}
+MAX_REPORTED = 50
+
+
+def _separator_problem(path: Path, text: str, index: int) -> Problem:
+    char = text[index]
+    line_start = text.rfind("\n", 0, index) + 1
+    return Problem(Location(path, text.count("\n", 0, index) + 1, index - line_start + 1),
+                   f"an invisible {_SEPARATOR_NAMES[char]} character (U+{ord(char):04X}, usually pasted "
+                   "from Word or a web page); delete it, and press Enter where a new line was meant")
 
 
 # What PyYAML says → what the editor should do, keyed by a fragment of its message.

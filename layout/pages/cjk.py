@@ -21,6 +21,7 @@ from reportlab.lib.colors import toColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from layout.markup import link_target
 from layout.pages.linebreak import EPSILON, OPEN, CJKStyle, Items, Line, Piece, break_lines, measure
 
 _RGB: dict[Any, str] = {}
@@ -219,7 +220,7 @@ class CJKParagraph(Flowable):
         if len(code) > 2:
             canvas._code.append(" ".join(code))
         for url, rect in links:
-            canvas.linkURL(url, rect, relative=1, thickness=0)
+            canvas.linkURL(link_target(url), rect, relative=1, thickness=0)
         if self.bullet and self._indent_first and self._lines:
             baseline = self.height - self.style.font_size
             x = self.bullet_indent
