@@ -159,12 +159,7 @@ def conversion(info: ImageInfo, policy: ImagePolicy) -> str | None:
         steps.append("transparency flattened onto white")
     if info.mode == "CMYK" and not policy.keep_cmyk:
         steps.append("CMYK converted to sRGB")
-    elif info.mode not in ("RGB", "L", "RGBA", "LA", "P", "1", "CMYK"):
-        steps.append(f"{_MODE_NAMES.get(info.mode, info.mode)} converted to 8-bit")
-    return ", ".join(steps) or None
-
-
-_MODE_NAMES = {"I;16": "16-bit grey", "I;16B": "16-bit grey", "I": "32-bit grey", "F": "floating-point grey"}
+    return ", ".join(steps) or None  # 16 bits, palettes … become 8-bit RGB or grey silently: nothing is lost to see
 
 
 def pdf_image(info: ImageInfo, policy: ImagePolicy, placed_width: float) -> str | Image.Image | io.BytesIO:

@@ -32,6 +32,8 @@ _PARSER.validateLink = lambda url: True
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003134f]")
 _SOFTBREAK = "\x00softbreak"  # placeholder run, resolved once the neighbours are known
 _SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
+# ``![caption](a b.png)``: not an image to CommonMark (a space ends the destination).
+_SPACED_FIGURE = re.compile(r"!\[([^\]\n]*)\]\(([^<>()\n]*\s[^<>()\n]*)\)")
 # ``**``/``***``/``__`` still in a text run after parsing: emphasis that did not open or close.
 _LITERAL_EMPHASIS = re.compile(r"(?<!\*)\*{2,3}(?!\*)|(?<!_)__(?!_)")
 # ``**name：**text`` → suggest ``**name**：text``: punctuation just inside a closing marker.
@@ -101,6 +103,11 @@ class BodyParser:
         children = inline.children or []
         if len(children) == 1 and children[0].type == "image":
             return self._figure(children[0], where)
+        broken = _SPACED_FIGURE.fullmatch(inline.content.strip())
+        if broken:
+            self._problem(where, "this looks like a figure, but CommonMark reads it as text because its file "
+                                 "name has a space; write the path in angle brackets, "
+                                 f"![{broken.group(1)}](<{broken.group(2)}>)")
         return Paragraph(self._runs(inline, where), where)
 
     def _list(self, tokens: list[Token], where: Location) -> ListBlock:
