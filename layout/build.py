@@ -22,7 +22,7 @@ from layout.fonts import check_coverage, register_fonts
 from layout.images import policy_for
 from layout.load import load_issue
 from layout.model import Issue
-from layout.pages.body import figure_notices
+from layout.pages.figures import figure_notices
 from layout.pages.typeset import Typesetter
 from layout.styles import load_style, resolve_style_path
 

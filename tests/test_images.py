@@ -331,3 +331,45 @@ def test_a_sparse_1_gb_edition_is_refused_without_being_read(tmp_path):
     assert result.stderr.splitlines()[0] == (f"{path}:1:1: file is 1,073,741,824 bytes, over the 2,000,000-byte "
                                              "limit; split it or remove embedded data")
     assert int(peak_kb) < 200 * 1024
+
+
+def _failed_checks(path: Path) -> list[str]:
+    return [r.name for r in check_pdf(path) if r.failed]
+
+
+def test_a_tall_figure_after_a_heading_stays_with_it_a_little_smaller(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    Image.new("RGB", (200, 6000), (30, 90, 160)).save(figures / "tall.png")
+    path = write_edition(tmp_path, HEAD.replace("body: |\n", "body: |\n          ![高图](figures/tall.png)\n"))
+    output = tmp_path / "x.pdf"
+    assert build(path, output) == 0
+    with pdfplumber.open(output) as pdf:
+        pages = [i for i, page in enumerate(pdf.pages) if page.images]
+        assert len(pages) == 1
+        page = pdf.pages[pages[0]]
+        assert "各种图片" in page.extract_text()  # the article's heading, on the figure's page
+        image = page.images[0]
+        x0, top, x1, bottom = FRAME
+        assert 0.8 * (bottom - top) < image["bottom"] - image["top"] < bottom - top
+    assert _failed_checks(output) == []
+
+
+def test_a_figure_on_the_closing_page_and_a_caption_longer_than_a_page(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    Image.new("RGB", (200, 6000), (30, 90, 160)).save(figures / "tall.png")
+    Image.new("RGBA", (600, 300), (200, 30, 30, 128)).save(figures / "rgba.png")
+    caption = "很长的图注" * 600
+    text = HEAD + (f"          正文。\n\n          ![{caption}](figures/tall.png)\n\n"
+                   f"          ![{caption}](figures/rgba.png)\n"
+                   "back_page:\n  title: 联系我们\n  text: |\n    说明。\n\n    ![高图](figures/tall.png)\n"
+                   "  contacts:\n    - {label: 电话, value: 010-12345678}\n")
+    path = write_edition(tmp_path, text)
+    output = tmp_path / "x.pdf"
+    assert build(path, output) == 0
+    images = placed(output)
+    assert len(images) == 3
+    x0, top, x1, bottom = FRAME
+    assert all(top - 0.5 <= im["top"] and im["bottom"] <= bottom + 0.5 for _, im in images)
+    assert _failed_checks(output) == []

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from reportlab.lib.colors import HexColor
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
 from layout import model
-from layout.errors import Notice
-from layout.images import (LOW_PPI, ImageInfo, ImagePolicy, conversion, effective_ppi, inspect_image,
-                           pdf_image, placed_size)
+from layout.pages.figures import figure
 from layout.pages.flowables import Anchor, Heading
 from layout.pages.typeset import Typesetter
 
@@ -106,76 +101,6 @@ def table(typesetter: Typesetter, block: model.Table) -> Table:
     result = Table(cells, repeatRows=1 if block.header else 0, hAlign="CENTER")
     result.setStyle(TableStyle(commands))
     return result
-
-
-def figure(typesetter: Typesetter, block: model.Figure) -> Flowable:
-    """The image at its resolution, shrunk to the frame's width and height less the caption
-    (``layout.images``), its caption below; the two stay on one page."""
-    caption = typesetter.make_paragraph(block.caption, "caption") if block.caption else None
-    image = FigureImage(inspect_image(block.path), typesetter.images, frame_height(typesetter), caption)
-    return KeepTogether([image, caption] if caption else [image])
-
-
-def frame_height(typesetter: Typesetter) -> float:
-    page = typesetter.style.page
-    return page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt()
-
-
-class FigureImage(Flowable):
-    """A figure's image, centred, at ``placed_size`` for the width offered and the frame's
-    height less the caption that follows it."""
-
-    def __init__(self, info: ImageInfo, policy: ImagePolicy, frame_height: float, caption: Flowable | None):
-        super().__init__()
-        self.info, self.policy, self.frame_height, self.caption = info, policy, frame_height, caption
-        self.draw_width = self.draw_height = 0.0
-        self._source = None
-
-    def wrap(self, avail_width, avail_height):
-        room = self.frame_height - 1.0  # a point of slack against rounding at the frame's edge
-        if self.caption is not None:
-            room -= self.caption.wrap(avail_width, self.frame_height)[1] + self.caption.getSpaceBefore()
-            room -= self.caption.getSpaceAfter()
-        self.draw_width, self.draw_height = placed_size(self.info, avail_width, room)
-        self.width, self.height = avail_width, self.draw_height
-        return self.width, self.height
-
-    def draw(self):
-        if self._source is None:  # decoded once, reused by every layout pass
-            source = pdf_image(self.info, self.policy, self.draw_width)
-            self._source = source if isinstance(source, str) else ImageReader(
-                source.convert("RGBA") if getattr(source, "mode", "") == "LA" else source)
-        alpha = getattr(getattr(self._source, "_image", None), "mode", "") == "RGBA"
-        self.canv.drawImage(self._source, (self.width - self.draw_width) / 2, 0, self.draw_width,
-                            self.draw_height, mask="auto" if alpha else None)
-
-
-def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Notice]:
-    """A warning for each figure that prints below LOW_PPI where it is placed, and a note
-    for each whose pixels the PDF variant makes us convert."""
-    page = typesetter.style.page
-    frame_width = page.width.pt() - page.margin_left.pt() - page.margin_right.pt()
-    bodies = [article.blocks for chapter in issue.chapters for article in chapter.articles]
-    bodies += [issue.back_page.blocks] if issue.back_page else []
-    notices = []
-    for block in (b for blocks in bodies for b in blocks if isinstance(b, model.Figure)):
-        info = inspect_image(block.path)
-        name = block.path.name
-        caption = typesetter.make_paragraph(block.caption, "caption") if block.caption else None
-        placed = FigureImage(info, typesetter.images, frame_height(typesetter), caption)
-        placed.wrap(frame_width, placed.frame_height)
-        width = placed.draw_width
-        ppi = effective_ppi(info, width)
-        if ppi < LOW_PPI:
-            need = math.ceil(width / 72 * LOW_PPI)
-            notices.append(Notice(block.location, f"figure '{name}' prints at {ppi:.0f} ppi "
-                                  f"({width / 72 * 25.4:.0f} mm wide), below {LOW_PPI:.0f}, and will look "
-                                  f"soft in print; use a file at least {need} px wide"))
-        done = conversion(info, typesetter.images)
-        if done:
-            notices.append(Notice(block.location, f"figure '{name}': {done} for "
-                                  f"{typesetter.images.variant}", level="note"))
-    return notices
 
 
 def source_line(typesetter: Typesetter, source: model.Source) -> Flowable:

@@ -1,0 +1,115 @@
+"""Figures → one flowable each: the image at its placed size, its caption below.
+
+``layout.images`` decides the size (the file's resolution, shrunk to the frame's width
+and its height less the caption) and the pixels (what the PDF variant allows); this
+module draws them, and ``figure_notices`` says, before layout, which figures will print
+soft and which were converted.
+"""
+
+from __future__ import annotations
+
+import math
+
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable
+
+from layout import model
+from layout.errors import Notice
+from layout.images import (LOW_PPI, ImageInfo, ImagePolicy, conversion, effective_ppi, inspect_image, pdf_image,
+                           placed_size)
+from layout.pages.typeset import Typesetter
+
+SLACK = 1.0
+"""Points kept free below a figure as tall as the frame, against rounding at its edge."""
+MIN_SHRINK = 0.8
+"""A figure that does not fit the rest of a page is set up to 20% smaller to stay there
+(the heading or paragraph above it keeps its figure); smaller than that, it moves on."""
+
+
+def figure(typesetter: Typesetter, block: model.Figure) -> FigureFlowable:
+    caption = typesetter.make_paragraph(block.caption, "caption") if block.caption else None
+    return FigureFlowable(inspect_image(block.path), typesetter.images, frame_height(typesetter), caption)
+
+
+def frame_height(typesetter: Typesetter) -> float:
+    page = typesetter.style.page
+    return page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt()
+
+
+def frame_width(typesetter: Typesetter) -> float:
+    page = typesetter.style.page
+    return page.width.pt() - page.margin_left.pt() - page.margin_right.pt()
+
+
+class FigureFlowable(Flowable):
+    """The image centred at ``placed_size`` for the width offered and the frame's height
+    less the caption, the caption below it: one block that moves to the next page whole.
+    (One flowable, not a KeepTogether: it works inside any container, the closing page's
+    too.) Only a caption taller than the frame parts them. Where the rest of a page is a
+    little short, it is shrunk to fit (``MIN_SHRINK``)."""
+
+    def __init__(self, info: ImageInfo, policy: ImagePolicy, frame_height: float, caption: Flowable | None):
+        super().__init__()
+        self.info, self.policy, self.frame_height, self.caption = info, policy, frame_height, caption
+        self.draw_width = self.draw_height = self.caption_height = self.gap = 0.0
+        self._source = None
+
+    def wrap(self, avail_width, avail_height):
+        room = self.frame_height - SLACK
+        if self.caption is not None:
+            self.caption_height = self.caption.wrap(avail_width, self.frame_height)[1]
+            self.gap = self.caption.getSpaceBefore()
+            room -= self.caption_height + self.gap + self.caption.getSpaceAfter()
+        self.draw_width, self.draw_height = placed_size(self.info, avail_width, room)
+        self.width = avail_width
+        self.height = self.draw_height + (self.gap + self.caption_height if self.caption is not None else 0.0)
+        return self.width, self.height
+
+    def getSpaceAfter(self):  # noqa: N802 - ReportLab's name
+        return self.caption.getSpaceAfter() if self.caption is not None else 0.0
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        if self.caption is not None and self.height > self.frame_height:  # a caption longer than a page
+            alone = FigureFlowable(self.info, self.policy, self.frame_height, None)
+            return [alone, self.caption] if alone.wrap(avail_width, avail_height)[1] <= avail_height else []
+        # A little smaller here rather than a heading or a paragraph left alone above a gap.
+        smaller = FigureFlowable(self.info, self.policy, min(avail_height, self.frame_height), self.caption)
+        smaller.wrap(avail_width, avail_height)
+        if smaller.height <= avail_height and smaller.draw_height >= MIN_SHRINK * self.draw_height:
+            return [smaller]
+        return []  # whole on the next page
+
+    def draw(self):
+        if self._source is None:  # decoded once, reused by every layout pass
+            source = pdf_image(self.info, self.policy, self.draw_width)
+            self._source = source if isinstance(source, str) else ImageReader(
+                source.convert("RGBA") if getattr(source, "mode", "") == "LA" else source)
+        alpha = getattr(getattr(self._source, "_image", None), "mode", "") == "RGBA"
+        self.canv.drawImage(self._source, (self.width - self.draw_width) / 2, self.height - self.draw_height,
+                            self.draw_width, self.draw_height, mask="auto" if alpha else None)
+        if self.caption is not None:
+            self.caption.drawOn(self.canv, 0, 0)
+
+
+def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Notice]:
+    """A warning for each figure that prints below LOW_PPI where it is placed, and a note
+    for each whose pixels the PDF variant makes us convert."""
+    bodies = [article.blocks for chapter in issue.chapters for article in chapter.articles]
+    bodies += [issue.back_page.blocks] if issue.back_page else []
+    notices = []
+    for block in (b for blocks in bodies for b in blocks if isinstance(b, model.Figure)):
+        placed = figure(typesetter, block)
+        placed.wrap(frame_width(typesetter), placed.frame_height)
+        name, width = block.path.name, placed.draw_width
+        ppi = effective_ppi(placed.info, width)
+        if ppi < LOW_PPI:
+            need = math.ceil(width / 72 * LOW_PPI)
+            notices.append(Notice(block.location, f"figure '{name}' prints at {ppi:.0f} ppi "
+                                  f"({width / 72 * 25.4:.0f} mm wide), below {LOW_PPI:.0f}, and will look "
+                                  f"soft in print; use a file at least {need} px wide"))
+        done = conversion(placed.info, typesetter.images)
+        if done:
+            notices.append(Notice(block.location, f"figure '{name}': {done} for {typesetter.images.variant}",
+                                  level="note"))
+    return notices
