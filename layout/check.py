@@ -25,7 +25,8 @@ import pdfplumber
 import pikepdf
 import pikepdf.pdfa
 
-from layout.audit import audit_pages
+from layout.audit import DEFAULT_STYLE, TextFrame, audit_pages
+from layout.styles import load_style
 
 STANDARD_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
@@ -81,6 +82,7 @@ class PdfView:
         self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
         with pdfplumber.open(path) as plumber:
             self.chars = [page.chars for page in plumber.pages]
+            self.images = [page.images for page in plumber.pages]
             self.heights = [float(page.height) for page in plumber.pages]
 
     def close(self) -> None:
@@ -325,6 +327,23 @@ def check_links(view: PdfView) -> CheckResult:
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or f"{count} links")
 
 
+def check_figures(view: PdfView) -> CheckResult:
+    """Every image after the cover lies inside the type area; the detail gives the lowest ppi."""
+    name = "figures inside the frame"
+    frame = TextFrame.from_style(load_style(view.style or DEFAULT_STYLE))
+    problems, ppis = [], []
+    for index, images in enumerate(view.images[1:], start=1):
+        for image in images:
+            width = image["x1"] - image["x0"]
+            ppis.append(image["srcsize"][0] / (width / 72) if width > 0 else 0.0)
+            if (image["x0"] < frame.left - 0.5 or image["x1"] > frame.right + 0.5
+                    or image["top"] < frame.top - 0.5 or image["bottom"] > frame.bottom + 0.5):
+                problems.append(f"{_page(view, index)}: an image at ({image['x0']:.0f}, {image['top']:.0f})–"
+                                f"({image['x1']:.0f}, {image['bottom']:.0f}) pt leaves the type area")
+    detail = f"{len(ppis)} figures, the lowest at {min(ppis):.0f} ppi" if ppis else "no figures"
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems[:5]) or detail)
+
+
 def check_typography(view: PdfView) -> list[CheckResult]:
     """The typography section: TYPOGRAPHY.md's rules measured on the glyphs (layout.audit)."""
     report = audit_pages(list(zip(view.chars, view.heights, strict=True)), style=view.style)
@@ -333,7 +352,7 @@ def check_typography(view: PdfView) -> list[CheckResult]:
 
 CHECKS: tuple[Callable[[PdfView], CheckResult | list[CheckResult]], ...] = (
     check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
-    check_footers, check_labels, check_links, check_typography,
+    check_footers, check_labels, check_links, check_figures, check_typography,
 )
 
 

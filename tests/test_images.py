@@ -373,3 +373,17 @@ def test_a_figure_on_the_closing_page_and_a_caption_longer_than_a_page(tmp_path)
     x0, top, x1, bottom = FRAME
     assert all(top - 0.5 <= im["top"] and im["bottom"] <= bottom + 0.5 for _, im in images)
     assert _failed_checks(output) == []
+
+
+def test_check_finds_a_figure_that_leaves_the_type_area(gallery, tmp_path):
+    _, _, _, outputs = gallery
+    result = {r.name: r for r in check_pdf(outputs["1b"])}["figures inside the frame"]
+    assert (result.status, result.detail) == ("pass", "12 figures, the lowest at 72 ppi")
+    moved = tmp_path / "moved.pdf"
+    with pikepdf.open(outputs["1b"]) as pdf:
+        page = next(page for page in pdf.pages if page.get_images())
+        page.contents_add(pikepdf.Stream(pdf, b"q 1 0 0 1 0 -300 cm"), prepend=True)
+        page.contents_add(pikepdf.Stream(pdf, b"Q"))
+        pdf.save(moved)
+    result = {r.name: r for r in check_pdf(moved)}["figures inside the frame"]
+    assert result.status == "fail" and "leaves the type area" in result.detail
