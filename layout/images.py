@@ -18,7 +18,9 @@ PDF/A-1b transparency is flattened onto the page colour (white) and CMYK, palett
 PDF/A-2b an alpha channel is kept (as an /SMask, which 2b allows); CMYK is still
 converted, because device CMYK needs a CMYK output intent in every PDF/A part. Without
 PDF/A (``--pdf-a none``) transparency is kept too. JPEGs in RGB or grey are embedded as
-they are (no re-encoding).
+they are (no re-encoding), unless their EXIF orientation says the camera stored them
+turned (they are turned upright) or they are a camera's multi-picture MPO (the first
+picture is kept).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageOps
 
 FORMATS = {"PNG", "JPEG"}
 MAX_PIXELS = 40_000_000
@@ -68,6 +70,10 @@ class ImageInfo:
     """The resolution the figure is placed at (the file's, or DEFAULT_PPI)."""
     has_alpha: bool
     icc_profile: bytes | None
+    orientation: int = 1
+    """EXIF orientation (1 upright; 5-8 turned a quarter): cameras store photos unrotated."""
+    multi_picture: bool = False
+    """A camera's MPO: a JPEG with a second picture appended, embedded as its first only."""
 
     @property
     def natural_size(self) -> tuple[float, float]:
@@ -106,18 +112,24 @@ def inspect_image(path: Path) -> ImageInfo:
             kind, (width, height), mode = image.format, image.size, image.mode
             info = dict(image.info)
             has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in info
+            orientation = image.getexif().get(0x0112, 1)
     except PermissionError as exc:
         raise ImageProblem(f"cannot be read ({exc.strerror}); check its permissions") from None
     except Exception:  # noqa: BLE001 - Pillow raises many types for damaged headers
         raise ImageProblem("is not a readable PNG or JPEG image (damaged or another format); "
                            "export it again as PNG") from None
+    multi_picture = kind == "MPO"  # what phones write: a JPEG for everyone who reads it
+    kind = "JPEG" if multi_picture else kind
     if kind not in FORMATS:
         raise ImageProblem(f"is a {kind} image, which the layout does not place; convert it to PNG or JPEG")
     if width * height > MAX_PIXELS:
         raise ImageProblem(f"is {width} × {height} pixels, over the limit of {MAX_PIXELS // 1_000_000} "
                            f"million; scale it down (3000 px on the long side prints 250 mm at 300 ppi)")
+    orientation = orientation if orientation in range(1, 9) else 1
+    if orientation >= 5:
+        width, height = height, width
     return ImageInfo(path, kind, width, height, mode, _ppi(info.get("dpi")), has_alpha,
-                     info.get("icc_profile") or None)
+                     info.get("icc_profile") or None, orientation, multi_picture)
 
 
 def check_image(path: Path) -> ImageInfo:
@@ -166,16 +178,17 @@ def pdf_image(info: ImageInfo, policy: ImagePolicy, placed_width: float) -> str 
     """The figure as ReportLab should embed it: the file itself when it may go in as it
     is (a JPEG in RGB or grey), else 8-bit L, RGB or (when kept) RGBA pixels, resampled
     to EMBED_PPI when the file has more than MAX_EMBED_PPI at ``placed_width`` points."""
-    if info.format == "JPEG" and info.mode in ("RGB", "L"):
+    if info.format == "JPEG" and info.mode in ("RGB", "L") and info.orientation == 1 and not info.multi_picture:
         return str(info.path)
     target = round(placed_width / 72.0 * EMBED_PPI)
     resample = effective_ppi(info, placed_width) > MAX_EMBED_PPI
     with warnings.catch_warnings(), Image.open(info.path) as source:
         warnings.simplefilter("ignore")
         if resample and info.format == "JPEG":
-            source.draft(source.mode, (target, 1))  # the decoder skips what it need not make
+            # The decoder skips what it need not make (the request is in the stored orientation).
+            source.draft(source.mode, (target, 1) if info.orientation < 5 else (1, target))
         source.load()
-        image = source
+        image = ImageOps.exif_transpose(source) if info.orientation != 1 else source
         if resample and image.mode not in _HIGH_DEPTH:
             image = _reduce_in_strips(image, image.width // max(target, 1))
         image = _eight_bit(image, info)

@@ -387,3 +387,28 @@ def test_check_finds_a_figure_that_leaves_the_type_area(gallery, tmp_path):
         pdf.save(moved)
     result = {r.name: r for r in check_pdf(moved)}["figures inside the frame"]
     assert result.status == "fail" and "leaves the type area" in result.detail
+
+
+def test_a_camera_photo_is_set_upright_and_a_multi_picture_jpeg_is_placed(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    photo = Image.new("RGB", (300, 100), (200, 0, 0))
+    photo.paste((0, 0, 200), (0, 0, 30, 100))  # a blue band on the stored image's left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    photo.save(figures / "turned.jpg", exif=exif, quality=95)
+    photo.save(figures / "phone.jpg", format="MPO", save_all=True, append_images=[photo])
+    with Image.open(figures / "phone.jpg") as check:
+        assert check.format == "MPO"
+    path = edition(tmp_path, ["第一段。", "![转过的照片](figures/turned.jpg)", "![手机照片](figures/phone.jpg)"])
+    output = tmp_path / "x.pdf"
+    assert build(path, output) == 0
+    (_, turned), (_, phone) = placed(output)
+    assert (turned["x1"] - turned["x0"]) / (turned["bottom"] - turned["top"]) == pytest.approx(100 / 300, rel=0.01)
+    assert (phone["x1"] - phone["x0"]) / (phone["bottom"] - phone["top"]) == pytest.approx(300 / 100, rel=0.01)
+    with pikepdf.open(output) as pdf:
+        upright = next(pikepdf.PdfImage(image).as_pil_image() for page in pdf.pages
+                       for image in page.get_images().values() if int(image.Width) == 100)
+    red, green, blue = upright.convert("RGB").getpixel((50, 10))  # turned clockwise: the band is on top
+    assert blue > 150 and red < 80
+    assert _failed_checks(output) == []
