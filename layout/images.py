@@ -112,7 +112,12 @@ def inspect_image(path: Path) -> ImageInfo:
             kind, (width, height), mode = image.format, image.size, image.mode
             info = dict(image.info)
             has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in info
-            orientation = image.getexif().get(0x0112, 1)
+            if width * height > MAX_PIXELS:
+                raise ImageProblem(f"is {width} × {height} pixels, over the limit of {MAX_PIXELS // 1_000_000} "
+                                   "million; scale it down (3000 px on the long side prints 250 mm at 300 ppi)")
+            orientation = _orientation(image, info)
+    except ImageProblem:
+        raise
     except PermissionError as exc:
         raise ImageProblem(f"cannot be read ({exc.strerror}); check its permissions") from None
     except Exception:  # noqa: BLE001 - Pillow raises many types for damaged headers
@@ -122,14 +127,24 @@ def inspect_image(path: Path) -> ImageInfo:
     kind = "JPEG" if multi_picture else kind
     if kind not in FORMATS:
         raise ImageProblem(f"is a {kind} image, which the layout does not place; convert it to PNG or JPEG")
-    if width * height > MAX_PIXELS:
-        raise ImageProblem(f"is {width} × {height} pixels, over the limit of {MAX_PIXELS // 1_000_000} "
-                           f"million; scale it down (3000 px on the long side prints 250 mm at 300 ppi)")
-    orientation = orientation if orientation in range(1, 9) else 1
     if orientation >= 5:
         width, height = height, width
     return ImageInfo(path, kind, width, height, mode, _ppi(info.get("dpi")), has_alpha,
                      info.get("icc_profile") or None, orientation, multi_picture)
+
+
+def _orientation(image: Image.Image, info: dict) -> int:
+    """The EXIF orientation, from the header only: a JPEG's APP1, or a PNG's eXIf chunk if it
+    comes before the pixels (Pillow's ``getexif`` would decode a PNG to look after them)."""
+    if image.format in ("JPEG", "MPO"):
+        exif = image.getexif()
+    elif info.get("exif"):
+        exif = Image.Exif()
+        exif.load(info["exif"])
+    else:
+        return 1
+    value = exif.get(0x0112, 1)
+    return value if value in range(1, 9) else 1
 
 
 def check_image(path: Path) -> ImageInfo:
