@@ -175,8 +175,11 @@ def placed_size(info: ImageInfo, max_width: float, max_height: float) -> tuple[f
     return width * scale, height * scale
 
 
-def effective_ppi(info: ImageInfo, placed_width: float) -> float:
-    return info.width / (placed_width / 72.0)
+def effective_ppi(info: ImageInfo, placed_width: float, placed_height: float | None = None) -> float:
+    """Pixels per inch where the figure prints (the lower of the two directions when the
+    height is given: rounding makes them differ for a figure one pixel thin)."""
+    across = info.width / (placed_width / 72.0)
+    return across if placed_height is None else min(across, info.height / (placed_height / 72.0))
 
 
 def conversion(info: ImageInfo, policy: ImagePolicy) -> str | None:
@@ -189,27 +192,26 @@ def conversion(info: ImageInfo, policy: ImagePolicy) -> str | None:
     return ", ".join(steps) or None  # 16 bits, palettes … become 8-bit RGB or grey silently: nothing is lost to see
 
 
-def pdf_image(info: ImageInfo, policy: ImagePolicy, placed_width: float) -> str | Image.Image | io.BytesIO:
+def pdf_image(info: ImageInfo, policy: ImagePolicy, placed: tuple[float, float]) -> str | Image.Image | io.BytesIO:
     """The figure as ReportLab should embed it: the file itself when it may go in as it
     is (a JPEG in RGB or grey), else 8-bit L, RGB or (when kept) RGBA pixels, resampled
-    to EMBED_PPI when the file has more than MAX_EMBED_PPI at ``placed_width`` points."""
+    to EMBED_PPI when the file has more than MAX_EMBED_PPI at its ``placed`` size (points)."""
     if info.format == "JPEG" and info.mode in ("RGB", "L") and info.orientation == 1 and not info.multi_picture:
         return str(info.path)
-    target = round(placed_width / 72.0 * EMBED_PPI)
-    resample = effective_ppi(info, placed_width) > MAX_EMBED_PPI
+    target = tuple(max(1, round(side / 72.0 * EMBED_PPI)) for side in placed)
+    resample = effective_ppi(info, *placed) > MAX_EMBED_PPI
     with warnings.catch_warnings(), Image.open(info.path) as source:
         warnings.simplefilter("ignore")
         if resample and info.format == "JPEG":
             # The decoder skips what it need not make (the request is in the stored orientation).
-            source.draft(source.mode, (target, 1) if info.orientation < 5 else (1, target))
+            source.draft(source.mode, target if info.orientation < 5 else target[::-1])
         source.load()
         image = ImageOps.exif_transpose(source) if info.orientation != 1 else source
         if resample and image.mode not in _HIGH_DEPTH:
-            image = _reduce_in_strips(image, image.width // max(target, 1))
+            image = _reduce_in_strips(image, (image.width // target[0], image.height // target[1]))
         image = _eight_bit(image, info)
-    if resample and image.width > target:
-        image = image.resize((target, max(1, round(info.height * target / info.width))),
-                             Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if resample and (image.width, image.height) != target:
+        image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
     if image.mode == "CMYK" and not policy.keep_cmyk:
         image = _cmyk_to_srgb(image, info.icc_profile)
     if image.mode in ("RGBA", "LA") and not policy.keep_alpha:
@@ -225,13 +227,15 @@ def pdf_image(info: ImageInfo, policy: ImagePolicy, placed_width: float) -> str 
 _HIGH_DEPTH = ("I;16", "I;16B", "I;16L", "I", "F")
 
 
-def _reduce_in_strips(image: Image.Image, factor: int) -> Image.Image:
-    """``image`` shrunk by an integer ``factor`` (box filter), a band of rows at a time:
-    Pillow copies a whole RGBA image to premultiply it, which a strip keeps small."""
-    if factor < 2:
+def _reduce_in_strips(image: Image.Image, factor: tuple[int, int]) -> Image.Image:
+    """``image`` shrunk by whole ``factor``s across and down (box filter), a band of rows
+    at a time: Pillow copies a whole RGBA image to premultiply it, which a strip keeps
+    small. (A Lanczos resize over a large factor builds a kernel table of factor² size.)"""
+    across, down = max(1, factor[0]), max(1, factor[1])
+    if across == down == 1:
         return image
-    step = factor * max(1, 256 // factor)
-    parts = [image.crop((0, top, image.width, min(image.height, top + step))).reduce(factor)
+    step = down * max(1, 256 // down)
+    parts = [image.crop((0, top, image.width, min(image.height, top + step))).reduce((across, down))
              for top in range(0, image.height, step)]
     out = Image.new(parts[0].mode, (parts[0].width, sum(part.height for part in parts)))
     y = 0

@@ -412,3 +412,25 @@ def test_a_camera_photo_is_set_upright_and_a_multi_picture_jpeg_is_placed(tmp_pa
     red, green, blue = upright.convert("RGB").getpixel((50, 10))  # turned clockwise: the band is on top
     assert blue > 150 and red < 80
     assert _failed_checks(output) == []
+
+
+def test_figures_one_pixel_thin_or_one_pixel_in_all_build(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    Image.new("L", (1, 5_000_000), 100).save(figures / "needle.png")
+    Image.new("L", (20_000, 1), 100).save(figures / "line.png")
+    Image.new("RGB", (1, 1), (1, 2, 3)).save(figures / "dot.png")
+    png16(figures / "grey16.png", 4000, 3000, (0x8000,))  # 16-bit, resampled after conversion
+    path = edition(tmp_path, ["第一段。", "![针](figures/needle.png)", "![线](figures/line.png)",
+                              "![点](figures/dot.png)", "![灰](figures/grey16.png)"])
+    output = tmp_path / "x.pdf"
+    assert build(path, output) == 0
+    images = placed(output)
+    assert len(images) == 4
+    x0, top, x1, bottom = FRAME
+    needle = images[0][1]
+    assert needle["bottom"] - needle["top"] > 0.8 * (bottom - top)
+    assert needle["srcsize"][1] < 5_000_000  # resampled
+    assert width(images[1][1]) == pytest.approx(x1 - x0, abs=0.5)
+    assert width(images[2][1]) == pytest.approx(72 / DEFAULT_PPI, abs=0.01)
+    assert _failed_checks(output) == []

@@ -82,7 +82,7 @@ class FigureFlowable(Flowable):
 
     def draw(self):
         if self._source is None:  # decoded once, reused by every layout pass
-            source = pdf_image(self.info, self.policy, self.draw_width)
+            source = pdf_image(self.info, self.policy, (self.draw_width, self.draw_height))
             self._source = source if isinstance(source, str) else ImageReader(
                 source.convert("RGBA") if getattr(source, "mode", "") == "LA" else source)
         alpha = getattr(getattr(self._source, "_image", None), "mode", "") == "RGBA"
@@ -102,7 +102,7 @@ def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Notice]:
         placed = figure(typesetter, block)
         placed.wrap(frame_width(typesetter), placed.frame_height)
         name, width = block.path.name, placed.draw_width
-        ppi = effective_ppi(placed.info, width)
+        ppi = effective_ppi(placed.info, width, placed.draw_height)
         if ppi < LOW_PPI:
             need = math.ceil(width / 72 * LOW_PPI)
             notices.append(Notice(block.location, f"figure '{name}' prints at {ppi:.0f} ppi "
