@@ -79,10 +79,12 @@ class VisibleStyle:
 def visible_styles(publication: Path | None) -> list[VisibleStyle]:
     """Every style a name can reach from ``publication``, in lookup order."""
     seen: set[str] = set()
+    folders: set[Path] = set()
     styles = []
     for folder, origin in style_dirs(publication):
-        if not folder.is_dir():
-            continue
+        if not folder.is_dir() or folder.resolve() in folders:
+            continue  # run from the checkout, the publication's styles/ are the built-in ones
+        folders.add(folder.resolve())
         for path in sorted(p for p in folder.iterdir() if p.suffix in STYLE_SUFFIXES and p.is_file()):
             styles.append(VisibleStyle(path.stem, path, origin, shadowed=path.stem in seen))
             seen.add(path.stem)
@@ -103,9 +105,10 @@ def find_style(name_or_path: str, publication: Path | None, first: Path | None =
         path = path if path.is_absolute() else (relative_to or Path.cwd()) / path
         if path.is_file():
             return path
-        raise InputError([Problem(where or Location(path), f"style file {path} not found; check the path",
+        raise InputError([Problem(where or Location(Path("--style")), f"style file {path} not found; check the path",
                                   key_path)])
-    folders = ([first] if first is not None else []) + [folder for folder, _ in style_dirs(publication)]
+    folders = list(dict.fromkeys(([first] if first is not None else [])
+                                 + [folder for folder, _ in style_dirs(publication)]))
     for folder in folders:
         for suffix in STYLE_SUFFIXES:
             candidate = folder / f"{name_or_path}{suffix}"
@@ -113,7 +116,7 @@ def find_style(name_or_path: str, publication: Path | None, first: Path | None =
                 return candidate
     names = ", ".join(f"{s.name} ({s.origin})" for s in visible_styles(publication) if not s.shadowed)
     looked = ", ".join(str(folder) for folder in folders)
-    raise InputError([Problem(where or Location(Path(name_or_path)),
+    raise InputError([Problem(where or Location(Path("--style")),
                               f"no style named '{name_or_path}' (looked in {looked}); the styles are: "
                               f"{names or 'none'}; name one of them or give the path of a .yaml file",
                               key_path)])
