@@ -141,21 +141,24 @@ def check_output(output: Path, inputs: list[Path]) -> None:
     text = str(output)
     if not text.strip() or text == ".":
         raise OutputError("-o names no file; give the PDF's path, e.g. -o output/edition.pdf")
-    for path in inputs:
-        with contextlib.suppress(OSError):
+    size = len(output.name.encode("utf-8", "surrogateescape"))
+    if size > 255:
+        raise OutputError(f"-o: the file name is {size} bytes, over the 255 a file system allows; "
+                          "choose a shorter name")
+    try:
+        for path in inputs:
             if output.exists() and path.exists() and os.path.samefile(output, path):
-                raise OutputError(f"{output}: this is an input of the build ({path.name}); it is never "
-                                  "written over: choose another -o, e.g. one ending in .pdf")
-    if output.is_dir():
-        raise OutputError(f"{output}: is a folder; give a file name inside it, e.g. -o {output / 'edition.pdf'}")
-    if len(output.name.encode("utf-8", "surrogateescape")) > 255:
-        raise OutputError(f"-o: the file name is {len(output.name.encode('utf-8', 'surrogateescape'))} bytes, "
-                          "over the 255 a file system allows; choose a shorter name")
-    for parent in output.absolute().parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise OutputError(f"{output}: {parent} is a file, not a folder; choose a path in a folder")
-            break
+                raise OutputError(f"{output}: this is an input of the build ({path.name}) and is never "
+                                  "written over; choose another -o, e.g. one ending in .pdf")
+        if output.is_dir():
+            raise OutputError(f"{output}: is a folder; give a file name inside it, e.g. -o {output / 'edition.pdf'}")
+        for parent in output.absolute().parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise OutputError(f"{output}: {parent} is a file, not a folder; choose a path in a folder")
+                break
+    except OSError as exc:
+        raise write_error(output, exc) from None
 
 
 def write_error(output: Path, exc: OSError) -> OutputError:

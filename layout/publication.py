@@ -114,9 +114,9 @@ def find_style(name_or_path: str, publication: Path | None, first: Path | None =
             candidate = folder / f"{name_or_path}{suffix}"
             if candidate.is_file():
                 return candidate
-    names = ", ".join(f"{s.name} ({s.origin})" for s in visible_styles(publication) if not s.shadowed)
+    names = ", ".join(f"{s.name} ({s.origin})" for s in visible_styles(publication))
     looked = ", ".join(str(folder) for folder in folders)
     raise InputError([Problem(where or Location(Path("--style")),
-                              f"no style named '{name_or_path}' (looked in {looked}); the styles are: "
+                              f"style '{name_or_path}' not found (looked in {looked}); the styles are: "
                               f"{names or 'none'}; name one of them or give the path of a .yaml file",
                               key_path)])

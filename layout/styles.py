@@ -289,7 +289,7 @@ def _read_with_bases(path: Path, publication: Path | None,
         base_path = find_style(str(base), publication, first=path.parent, relative_to=path.parent)
     except InputError as exc:
         message = exc.problems[0].message
-        raise InputError([doc.problem(("base",), f"base {message}")]) from None
+        raise InputError([doc.problem(("base",), "base " + message)]) from None
     if base_path.resolve() == path.resolve() and not is_path(str(base)):
         # styles/briefing.yaml with ``base: briefing``: the built-in style of that name.
         base_path = find_style(str(base), None)
