@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from layout.errors import InputError, Location, Problem, quote
+from layout.errors import InputError, Location, Problem
 from layout.markup import BodyParser
 from layout.model import (Article, BackPage, Block, Chapter, Contact, Edition, Issue, Paragraph,
                           Run, Source)

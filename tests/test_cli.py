@@ -350,3 +350,21 @@ def test_check_into_a_closed_pipe(tiny_pdf, reader):
     assert result.returncode == 0, result.stderr
     assert "BrokenPipe" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
     assert result.stdout.count("\n") == (1 if reader == "head -1" else 0)
+
+
+def test_check_shows_its_rows_on_a_terminal(tiny_pdf, capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["check", str(tiny_pdf)]) == 0
+    err = capsys.readouterr().err
+    assert "pdfa preflight…" in err and "typography…" in err
+
+
+def test_missing_preflight_fails_when_required(tiny_pdf, monkeypatch):
+    from layout.check import REQUIRE_PREFLIGHT, check_pdf
+
+    monkeypatch.setattr("layout.check.JAVA_DIR", Path("/nonexistent"))
+    row = next(r for r in check_pdf(tiny_pdf) if "Preflight" in r.name)
+    assert row.status == "skip" or os.environ.get(REQUIRE_PREFLIGHT) == "1"
+    monkeypatch.setenv(REQUIRE_PREFLIGHT, "1")
+    row = next(r for r in check_pdf(tiny_pdf) if "Preflight" in r.name)
+    assert row.status == "fail" and "not installed" in row.detail
