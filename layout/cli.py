@@ -27,7 +27,7 @@ from pathlib import Path
 
 from layout import __version__
 from layout.archival import DEFAULT_VARIANT, VARIANTS
-from layout.build import build_edition
+from layout.build import build_edition, check_output
 from layout.check import CheckResult, check_pdf
 from layout.errors import BriefingError, ExitCode, InputError
 from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
@@ -153,7 +153,9 @@ def _run(argv: list[str] | None) -> int:
 def _command(args: argparse.Namespace) -> int:
     if args.command == "build":
         progress = Progress(args.quiet)
-        output = (args.output if args.output is not None else default_output(args.edition)).absolute()
+        if args.output is not None:
+            check_output(args.output, [args.edition])  # -o "" is no file, not the working directory
+        output = Path(os.path.abspath(args.output if args.output is not None else default_output(args.edition)))
         clock = time.perf_counter()
         prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress)
         seconds = time.perf_counter() - clock

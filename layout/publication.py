@@ -26,6 +26,7 @@ folders), found with ``importlib.resources``; run from a checkout, the top-level
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -46,7 +47,7 @@ def builtin_dir(kind: str) -> Path:
 
 def publication_folder(edition: Path) -> Path:
     """The edition's folder, or its parent when the edition sits in ``issues/``."""
-    folder = edition.absolute().parent
+    folder = Path(os.path.abspath(edition)).parent
     return folder.parent if folder.name == "issues" else folder
 
 
