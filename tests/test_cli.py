@@ -3,6 +3,7 @@ of issue 9 (a user's or the environment's mistake is exit 1 with what to do, nev
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -368,3 +369,20 @@ def test_missing_preflight_fails_when_required(tiny_pdf, monkeypatch):
     monkeypatch.setenv(REQUIRE_PREFLIGHT, "1")
     row = next(r for r in check_pdf(tiny_pdf) if "Preflight" in r.name)
     assert row.status == "fail" and "not installed" in row.detail
+
+
+def test_pdf_without_a_record_needs_style_for_typography(tiny_pdf, tmp_path, capsys):
+    """A PDF made elsewhere (no /BriefingLayout, no /ArtBox): the typography rows are skipped with
+    the reason, and --style supplies the type area."""
+    stripped = tmp_path / "stripped.pdf"
+    with pikepdf.open(tiny_pdf) as pdf:
+        del pdf.docinfo["/BriefingLayout"]
+        for page in pdf.pages:
+            del page.obj["/ArtBox"]
+        pdf.save(stripped)
+    main(["check", str(stripped), "--json"])
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["typography"]["status"] == "skip" and "--style" in rows["typography"]["detail"]
+    main(["check", str(stripped), "--json", "--style", str(builtin_dir("styles") / "briefing.yaml")])
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["typography: inside the frame"]["status"] == "pass"
