@@ -44,7 +44,7 @@ def make_parser() -> argparse.ArgumentParser:
     style_help = (f"style name or .yaml path (default: the edition's style:, else {DEFAULT_STYLE}); a name is "
                   "looked up in the publication folder's styles/, then the built-in styles (see briefing styles)")
     pdf_a_help = f"archival conformance (default {DEFAULT_VARIANT}); 'none' for a plain PDF"
-    quiet_help = "no progress on stderr (it appears only when stderr is a terminal)"
+    quiet_help = "no progress (shown only when stderr is a terminal) and no stage times on stderr"
     build = commands.add_parser("build", help="build the PDF of an edition")
     build.add_argument("edition", type=Path, help="the edition's .yaml file")
     build.add_argument("-o", "--output", type=Path,
@@ -159,23 +159,19 @@ def _command(args: argparse.Namespace) -> int:
         clock = time.perf_counter()
         prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress)
         seconds = time.perf_counter() - clock
-        print(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
+        _say(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
         if seconds > SLOW_BUILD and not args.quiet:
             stages = ", ".join(f"{name} {spent:.1f} s" for name, spent in prepared.timings.items())
             print(f"stages: {stages}", file=sys.stderr)
         return ExitCode.OK
     if args.command == "validate":
         build_edition(args.edition, None, args.style, args.pdf_a, Progress(args.quiet))
-        print(f"{args.edition}: ok; it builds (briefing build writes it)")
+        _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
     if args.command == "check":
         results = check_pdf(args.pdf, args.style, Progress(args.quiet))
         code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
-        try:
-            print_checks(results, args.json)
-            sys.stdout.flush()
-        except BrokenPipeError:  # briefing check … | head -1
-            _silence_stdout()
+        _say(lambda: print_checks(results, args.json))
         return code
     return _list_styles(args.where)
 
@@ -188,8 +184,18 @@ def _list_styles(where: Path | None) -> int:
         publication = publication_folder(where)
     for style in visible_styles(publication):
         note = f"  (hidden by the {style.name} above)" if style.shadowed else ""
-        print(f"{style.name:<16}{style.origin:<12}{style.path}{note}")
+        _say(f"{style.name:<16}{style.origin:<12}{style.path}{note}")
     return ExitCode.OK
+
+
+def _say(what) -> None:
+    """Print ``what`` (a line, or a function that prints) to stdout. A reader that has gone
+    (``briefing check … | head -1``) is not an error: the command's exit code stands."""
+    try:
+        what() if callable(what) else print(what)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
 
 
 def _silence_stdout() -> None:
