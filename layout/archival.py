@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -84,11 +85,16 @@ def _pdf_date(moment: datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-def make_archival(pdf_bytes: bytes, metadata: Metadata, variant: str = DEFAULT_VARIANT) -> bytes:
-    """Finish ReportLab's output as ``variant`` (a key of VARIANTS); return the new bytes."""
+def make_archival(pdf_bytes: bytes, metadata: Metadata, variant: str = DEFAULT_VARIANT,
+                  annotate: Callable[[pikepdf.Pdf], None] | None = None) -> bytes:
+    """Finish ReportLab's output as ``variant`` (a key of VARIANTS); return the new bytes.
+
+    ``annotate`` may add to the file before it is saved and validated (layout.pdfrecord)."""
     flavour = VARIANTS[variant].flavour
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         _clean_reportlab_output(pdf)
+        if annotate is not None:
+            annotate(pdf)
         _write_info(pdf, metadata)
         if flavour:
             icc = resources.files("layout").joinpath("data", ICC_PROFILE).read_bytes()

@@ -41,6 +41,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from layout.publication import builtin_dir
 from layout.styles import Style, load_style
 
 NO_START = frozenset("，。、；：？！）］｝〕】〗〉》」』”’～·／…%‰℃!),.:;?]}")
@@ -52,7 +53,7 @@ CHINESE_PUNCTUATION = frozenset("“”‘’—…·") | {chr(c) for c in range
     chr(c) for c in range(0xFF00, 0xFFF0)}
 URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[!#-'*-;=?-~]+")
 
-DEFAULT_STYLE = Path(__file__).resolve().parent.parent / "styles" / "briefing.yaml"
+DEFAULT_STYLE = builtin_dir("styles") / "briefing.yaml"
 
 TOLERANCE = 0.5
 """Points: how far a glyph may be from where a rule puts it (TYPOGRAPHY.md rules 2, 3)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
-from layout import __version__
+from layout import __version__, cmap
 from layout.archival import Metadata, build_date
 from layout.model import Issue
 from layout.pages.back import build_back_page
@@ -138,6 +138,7 @@ class Rendered:
 
 def render_pdf(typesetter: Typesetter, issue: Issue) -> Rendered:
     """Lay out ``issue``; the PDF's bytes are identical for identical inputs."""
+    cmap.install()
     buffer = io.BytesIO()
     document = BriefingDocument(buffer, typesetter, issue)
     passes = document.multiBuild(build_story(typesetter, issue), maxPasses=MAX_PASSES)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from layout.errors import InputError, Location, Problem
+from layout.publication import find_style, font_dirs, is_path
 from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
 
 _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -252,24 +253,11 @@ class Style:
 
 # -- loading ------------------------------------------------------------------
 
-STYLES_DIR = Path("styles")
-
-
-def resolve_style_path(name_or_path: str, relative_to: Path) -> Path:
-    """``briefing`` → ``styles/briefing.yaml`` (beside the edition's folder, else the cwd);
-    anything with a slash or ``.yaml`` suffix is a path."""
-    if "/" in name_or_path or name_or_path.endswith((".yaml", ".yml")):
-        path = Path(name_or_path)
-        return path if path.is_absolute() else (Path.cwd() / path)
-    for root in (relative_to.parent, relative_to.parent.parent, Path.cwd()):
-        candidate = root / STYLES_DIR / f"{name_or_path}.yaml"
-        if candidate.is_file():
-            return candidate
-    return Path.cwd() / STYLES_DIR / f"{name_or_path}.yaml"
-
-
-def load_style(path: Path) -> Style:
-    data, docs = _read_with_bases(path, seen=())
+def load_style(path: Path, publication: Path | None = None) -> Style:
+    """The style at ``path`` (found with ``layout.publication.find_style``), merged over its
+    ``base:`` chain. Its ``fonts.dirs`` become absolute, a derived style's before its base's,
+    followed by ``publication``'s fonts/ and the built-in fonts (layout.publication)."""
+    data, docs = _read_with_bases(path, publication, seen=())
     problems: list[Problem] = []
     converter = _Converter(docs, problems)
     data.pop("base", None)
@@ -277,28 +265,59 @@ def load_style(path: Path) -> Style:
     if problems:
         raise InputError(problems)
     locations = {key: doc.locate(key) for doc, _ in docs for key in doc.value_marks}
-    style = dataclasses.replace(style, path=path, locations=locations)
+    dirs = [*style.fonts.dirs, *(str(folder) for folder in font_dirs(publication))]
+    style = dataclasses.replace(style, path=path, locations=locations,
+                                fonts=dataclasses.replace(style.fonts, dirs=list(dict.fromkeys(dirs))))
     _check_references(style, converter, problems)
     if problems:
         raise InputError(problems)
     return style
 
 
-def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tuple[YamlDocument, dict]]]:
+def _read_with_bases(path: Path, publication: Path | None,
+                     seen: tuple[Path, ...]) -> tuple[dict, list[tuple[YamlDocument, dict]]]:
     """Merge ``path`` over its ``base:`` chain. Returns data and, per file, its doc and keys."""
     doc = read_yaml(path)
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), "a style file must be a mapping of sections (page:, fonts:, …)")])
     docs = [(doc, doc.data)]
+    data = _absolute_font_dirs(doc.data, path.parent)
     base = doc.data.get("base")
     if base is None:
-        return dict(doc.data), docs
-    base_path = resolve_style_path(str(base), path) if "/" in str(base) else path.parent / f"{base}.yaml"
-    if base_path.resolve() in seen or not base_path.is_file():
-        reason = "refers back to itself" if base_path.resolve() in seen else f"{base_path} not found"
-        raise InputError([doc.problem(("base",), f"base style {reason}; name a style in {path.parent}")])
-    merged, base_docs = _read_with_bases(base_path, seen + (path.resolve(),))
-    return _deep_merge(merged, doc.data), base_docs + docs
+        return data, docs
+    try:
+        base_path = find_style(str(base), publication, first=path.parent, relative_to=path.parent)
+    except InputError as exc:
+        message = exc.problems[0].message
+        raise InputError([doc.problem(("base",), "base " + message)]) from None
+    if base_path.resolve() == path.resolve() and not is_path(str(base)):
+        # styles/briefing.yaml with ``base: briefing``: the built-in style of that name.
+        base_path = find_style(str(base), None)
+    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
+        raise InputError([doc.problem(("base",), f"base style refers back to itself; name a style in {path.parent}")])
+    merged, base_docs = _read_with_bases(base_path, publication, seen + (path.resolve(),))
+    combined = _deep_merge(merged, data)
+    base_dirs = merged.get("fonts", {}).get("dirs") if isinstance(merged.get("fonts"), dict) else None
+    own_dirs = data.get("fonts", {}).get("dirs") if isinstance(data.get("fonts"), dict) else None
+    if isinstance(base_dirs, list) and isinstance(own_dirs, list):
+        # A derived style keeps its base's font folders, after its own.
+        combined["fonts"]["dirs"] = list(dict.fromkeys([*own_dirs, *base_dirs]))
+    elif isinstance(base_dirs, list) and isinstance(combined.get("fonts"), dict):
+        combined["fonts"].setdefault("dirs", base_dirs)
+    return combined, base_docs + docs
+
+
+def _absolute_font_dirs(data: dict, folder: Path) -> dict:
+    """``data`` with ``fonts.dirs`` made absolute, relative to ``folder`` (the style file's)."""
+    fonts = data.get("fonts")
+    if not isinstance(fonts, dict):
+        return dict(data)
+    dirs = fonts.get("dirs", ["../fonts"])
+    if not isinstance(dirs, list):
+        return dict(data)
+    absolute = [entry if not isinstance(entry, str) or entry.startswith("~") or Path(entry).is_absolute()
+                else str((folder / entry).resolve()) for entry in dirs]
+    return {**data, "fonts": {**fonts, "dirs": absolute}}
 
 
 def _deep_merge(base: dict, over: dict) -> dict:
