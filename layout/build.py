@@ -17,6 +17,7 @@ from pathlib import Path
 
 from layout.archival import DEFAULT_VARIANT, make_archival
 from layout.document import Rendered, edition_metadata, render_pdf
+from layout.errors import InputError, Problem, as_errors
 from layout.fonts import check_coverage, register_fonts
 from layout.load import load_issue
 from layout.model import Issue
@@ -31,10 +32,13 @@ class Prepared:
     issue: Issue
     typesetter: Typesetter
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    """Problems of severity warning: the caller prints them; the build goes on."""
 
 
-def prepare(edition: Path, style: str | None = None) -> Prepared:
-    """Load and check everything; raise InputError with all problems found."""
+def prepare(edition: Path, style: str | None = None, strict: bool = False) -> Prepared:
+    """Load and check everything; raise InputError with all problems found (with
+    ``strict``, warnings too, as errors)."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -53,13 +57,15 @@ def prepare(edition: Path, style: str | None = None) -> Prepared:
     lap("fonts")
     check_coverage(issue, loaded_style, fonts)
     lap("coverage")
-    return Prepared(issue, Typesetter(loaded_style, fonts), timings)
+    if strict and issue.warnings:
+        raise InputError(as_errors(list(issue.warnings)))
+    return Prepared(issue, Typesetter(loaded_style, fonts), timings, list(issue.warnings))
 
 
 def build_edition(edition: Path, output: Path, style: str | None = None,
-                  variant: str = DEFAULT_VARIANT) -> tuple[Prepared, Rendered]:
+                  variant: str = DEFAULT_VARIANT, strict: bool = False) -> tuple[Prepared, Rendered]:
     """Render ``edition`` and write it to ``output`` as ``variant`` (see layout.archival)."""
-    prepared = prepare(edition, style)
+    prepared = prepare(edition, style, strict)
     clock = time.perf_counter()
     rendered = render_pdf(prepared.typesetter, prepared.issue)
     prepared.timings["render"] = time.perf_counter() - clock

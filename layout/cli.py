@@ -39,9 +39,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--style", help="style name (styles/<name>.yaml) or path; overrides edition.style")
     build.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a",
                        help=f"archival conformance (default {DEFAULT_VARIANT}); 'none' for a plain PDF")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate = commands.add_parser("validate", help="check an edition (schema, style, fonts, characters) without building")
     validate.add_argument("edition", type=Path)
     validate.add_argument("--style")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check = commands.add_parser("check", help="audit a built PDF: PDF/A, fonts, metadata, TOC, footers, links")
     check.add_argument("pdf", type=Path)
     check.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -60,6 +62,15 @@ def print_checks(results: list[CheckResult], as_json: bool) -> None:
     failed = sum(r.failed for r in results)
     skipped = sum(r.status == "skip" for r in results)
     print(f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped")
+
+
+def print_warnings(warnings: list) -> None:
+    """Each warning on its own line (stderr), then how many; nothing when there are none."""
+    for problem in warnings:
+        print(problem, file=sys.stderr)
+    if warnings:
+        print(f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''} (--strict makes them errors)",
+              file=sys.stderr)
 
 
 def _display_width(text: str) -> int:
@@ -91,7 +102,8 @@ def _run(argv: list[str] | None) -> int:
     try:
         if args.command == "build":
             output = args.output or default_output(args.edition)
-            prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a)
+            prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, args.strict)
+            print_warnings(prepared.warnings)
             seconds = sum(prepared.timings.values())
             print(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
         elif args.command == "check":
@@ -102,7 +114,7 @@ def _run(argv: list[str] | None) -> int:
             print_checks(results, args.json)
             return ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         else:
-            prepare(args.edition, args.style)
+            print_warnings(prepare(args.edition, args.style, args.strict).warnings)
             print(f"{args.edition}: ok")
         return ExitCode.OK
     except InputError as exc:

@@ -1,7 +1,8 @@
 """CommonMark article bodies → typed blocks (``layout.model``).
 
 markdown-it-py parses; this module keeps what the layout supports and reports the rest:
-paragraphs with **bold**, *italic* and [links](url); ``###``/``####`` subheadings; flat
+paragraphs with **bold**, *italic*, [links](url) and bare web and e-mail addresses
+(linked, ``layout.autolink``); ``###``/``####`` subheadings; flat
 bullet and numbered lists; pipe tables; a stand-alone ``![caption](image.png)`` as a
 figure. Code, block quotes, raw HTML, rules, nested lists and ``#``/``##`` headings
 (reserved for chapters and articles) are reported as problems with their line.
@@ -19,12 +20,15 @@ from markdown_it import MarkdownIt
 from PIL import Image
 from markdown_it.token import Token
 
+from layout.autolink import find_addresses
+from layout.cjk_emphasis import use_cjk_emphasis
 from layout.errors import Location, Problem
 from layout.model import Block, Figure, ListBlock, Paragraph, Run, Runs, Subheading, Table
 
 # text_join off: backslash escapes stay ``text_special`` tokens, so an escaped \\*\\* is not
 # mistaken for emphasis that CommonMark left literal.
-_PARSER = MarkdownIt("commonmark").enable("table").disable("text_join")
+# The emphasis rule is the CommonMark CJK-friendly amendment's (``**记者：**报告`` is bold).
+_PARSER = use_cjk_emphasis(MarkdownIt("commonmark").enable("table").disable("text_join"))
 # markdown-it silently turns a link to javascript:/data: back into bracketed text; we want it
 # parsed as a link so that its target is reported like any other bad one.
 _PARSER.validateLink = lambda url: True
@@ -163,7 +167,7 @@ class BodyParser:
             kind = child.type
             if kind == "text":
                 self._check_literal_emphasis(child.content, inline.content, where)
-                runs.append(Run(child.content, bold > 0, italic > 0, href))
+                runs.extend(_linked(child.content, bold > 0, italic > 0, href))
             elif kind == "text_special":  # a backslash escape or an entity: literal on purpose
                 runs.append(Run(child.content, bold > 0, italic > 0, href))
             elif kind == "softbreak":
@@ -259,6 +263,17 @@ def _matching_close(tokens: list[Token], start: int) -> int:
         if depth == 0:
             return i
     return len(tokens) - 1
+
+
+def _linked(text: str, bold: bool, italic: bool, href: str | None) -> list[Run]:
+    """``text`` as runs, its bare web and e-mail addresses linked (``layout.autolink``)."""
+    if href is not None:
+        return [Run(text, bold, italic, href)]
+    runs, position = [], 0
+    for start, end, target in find_addresses(text):
+        runs += [Run(text[position:start], bold, italic), Run(text[start:end], bold, italic, target)]
+        position = end
+    return runs + [Run(text[position:], bold, italic)]
 
 
 def _resolve_softbreaks(runs: list[Run]) -> list[Run]:
