@@ -25,7 +25,8 @@ Checks, each with page numbers and the offending line's text:
 ``URL breaks``
     a web or e-mail address broken across lines is broken where the Chicago Manual
     allows (after ``/`` but not inside ``//``, after ``= &``; before ``. ? # - _ ~ % @ = &``),
-    never after a hyphen (extractors drop it), with at least 4 characters on its last line;
+    never after a hyphen (extractors drop it), with at least 4 characters on its last line
+    and not only its last dotted part (``.html``);
 ``Han gap``
     on every line, no gap between two adjacent Han characters exceeds their natural
     spacing by more than ``MAX_HAN_GAP`` (0.25 em, the house style's ``max_han_gap``):
@@ -59,6 +60,8 @@ CHINESE_PUNCTUATION = frozenset("“”‘’—…·") | {chr(c) for c in range
     chr(c) for c in range(0xFF00, 0xFFF0)}
 URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[!#-'*-;=?-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 _URL_REST = re.compile(r"[!#-'*-;=?-~]+")
+_LAST_PART = re.compile(r"\.[A-Za-z0-9]+")
+"""An address's last dotted part (``.html``, ``.cn``): never alone on a line."""
 URL_BREAK_AFTER = frozenset("/=&")
 URL_BREAK_BEFORE = frozenset(".?#-_~%@=&")
 URL_MIN_TAIL = 4
@@ -461,9 +464,8 @@ class _Auditor:
                 allowed = (before in URL_BREAK_AFTER and not before == after == "/") or after in URL_BREAK_BEFORE
                 if not allowed or before == "-":
                     self._find("URL breaks", row, f"{match.group()[:60]} broken between {before!r} and {after!r}")
-                elif match.end() - len(text) < URL_MIN_TAIL:
-                    self._find("URL breaks", row, f"{match.group()[:60]} leaves only "
-                                                  f"{joined[len(text):match.end()]!r} on its last line")
+                elif len(tail := joined[len(text):match.end()]) < URL_MIN_TAIL or _LAST_PART.fullmatch(tail):
+                    self._find("URL breaks", row, f"{match.group()[:60]} leaves only {tail!r} on its last line")
 
     def _han_gap(self, row: Row) -> None:
         """The widest gap between two adjacent Han characters, less their natural spacing."""

@@ -131,6 +131,7 @@ def test_addresses_break_where_chicago_allows(rows):
                     before, after = address[cut - 1], address[cut]
                     assert (before in "/=&" and not before == after == "/") or after in ".?#-_~%@=&", (line, following)
                     assert before != "-" and len(address) - cut >= 4, (line, following)
+                    assert not re.fullmatch(r"\.[A-Za-z0-9]+", address[cut:]), (line, following)
     assert breaks >= 3
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -148,6 +149,7 @@ def test_urls_break_only_where_chicago_allows(width_chars):
         if start < position < start + len(url):
             assert url_break_allowed(line[-1], text[position]), lines
             assert len(url) - (position - start) >= URL_MIN_TAIL, lines
+            assert not re.fullmatch(r"\.[A-Za-z0-9]+", url[position - start:]), lines
 
 
 def test_existing_spaces_at_han_latin_boundaries_become_the_style_gap():

@@ -63,7 +63,8 @@ URL_BREAK_BEFORE = frozenset(".?#-_~%@=&")
 """… and before a period, question mark, number sign, hyphen, underscore, tilde, percent
 sign or @. Never after a hyphen: poppler and pdfium drop a hyphen that ends a line."""
 URL_MIN_TAIL = 4
-"""Fewest characters of a web address carried to its last line (no lone ``html``-less ``.html``)."""
+"""Fewest characters of a web address carried to its last line; nor may that line hold
+only the address's last dotted part (a lone ``.html`` or ``.cn``): see ``_left_in_url``."""
 RANGE_HYPHENS = frozenset("-\u2010\u2011\u2013")
 """Hyphens and the en dash: between Han and a digit they join a range (``25亿-30亿``)."""
 
@@ -234,7 +235,7 @@ class Items:
         typed_space = [False] * n
         brk = [False] * n
         stretch = [False] * n
-        url_left = _left_in_url(url)
+        url_left = _left_in_url(url, ch)
         for k in range(n - 1):
             a, b, ka, kb = ch[k], ch[k + 1], kind[k], kind[k + 1]
             spaced = space_after[k] > 0
@@ -297,12 +298,20 @@ class Items:
         return sum(1 for k in range(start, end + 1) if self.ch[k] not in NO_START)
 
 
-def _left_in_url(url: list[int | None]) -> list[int]:
-    """For each item of a web address, how many of its characters remain from there on."""
+def _left_in_url(url: list[int | None], ch: list[str]) -> list[int]:
+    """For each item of a web address, how many of its characters remain from there on;
+    0 at the dot that starts its last dotted part (``.html``), where no break may come."""
     left = [0] * len(url)
+    plain_tail = True  # nothing but letters and digits after this item, to the address's end
     for k in range(len(url) - 1, -1, -1):
-        if url[k] is not None:
-            left[k] = 1 + (left[k + 1] if k + 1 < len(url) and url[k + 1] == url[k] else 0)
+        if url[k] is None:
+            continue
+        same = k + 1 < len(url) and url[k + 1] == url[k]
+        plain_tail = plain_tail if same else True
+        left[k] = 1 + (left[k + 1] if same else 0)
+        if ch[k] == "." and plain_tail:
+            left[k] = 0
+        plain_tail = plain_tail and ch[k].isalnum()
     return left
 
 
