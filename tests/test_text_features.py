@@ -186,3 +186,36 @@ def test_hyphen_range_is_a_warning_and_strict_refuses(edition, capsys, tmp_path)
     output = tmp_path / "strict.pdf"
     assert main(["build", "--strict", str(edition), "-o", str(output)]) == 1
     assert not output.exists()
+
+
+@pytest.mark.parametrize("text, linked", [
+    (f"详见{URL}。", [URL]),
+    (f"联系邮箱：{EMAIL}，联系人", [f"mailto:{EMAIL}"]),
+    (f"邮箱{EMAIL}。", [f"mailto:{EMAIL}"]),
+    ("访问www.cesi.cn/carbon/index.html了解更多", ["http://www.cesi.cn/carbon/index.html"]),
+    ("（原文 https://x.org/a?b=1&c=2）", ["https://x.org/a?b=1&c=2"]),
+    ("see https://en.wikipedia.org/wiki/Carbon_(disambiguation).", ["https://en.wikipedia.org/wiki/Carbon_(disambiguation)"]),
+    ("文件名report.pdf和abc.docx，版本v1.2，电话010-64102702", []),
+    ("只写了https://就结束", []),
+])
+def test_bare_addresses_end_at_chinese_text_and_sentence_punctuation(text, linked):
+    from layout.autolink import find_addresses
+
+    assert [href for _, _, href in find_addresses(text)] == linked
+
+
+def test_ambiguous_marks_take_the_latin_glyph_between_latin_letters_only():
+    from layout.fonts import register_fonts
+    from layout.styles import load_style
+
+    fonts = register_fonts(load_style(Path(__file__).resolve().parent.parent / "styles" / "briefing.yaml"))
+    cjk, latin = fonts.names["serif"], fonts.names["serif_latin"]
+
+    def face_of(text: str, mark: str) -> str:
+        return next(name for name, chunk in fonts.split_by_face(text, "serif") if mark in chunk)
+
+    assert face_of("系统工程——同样", "—") == cjk
+    assert face_of("乌尔苏拉·冯德莱恩", "·") == cjk
+    assert face_of("他说“Yes”。", "”") == face_of("他说“Yes”。", "“") == cjk
+    assert face_of("Net Zero—a plan", "—") == latin
+    assert face_of("it’s", "’") == latin
