@@ -21,7 +21,7 @@ from pathlib import Path
 
 from layout.archival import DEFAULT_VARIANT, make_archival
 from layout.document import Rendered, edition_metadata, render_pdf
-from layout.errors import BriefingError
+from layout.errors import BriefingError, InputError, Problem, as_errors
 from layout.fonts import check_coverage, find_font_file, register_fonts
 from layout.load import load_issue
 from layout.model import Figure, Issue
@@ -49,6 +49,8 @@ class Prepared:
     timings: dict[str, float] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)
     """Every file the build reads: edition, style chain, figures, fonts."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Problems of severity warning: the caller prints them; the build goes on."""
 
 
 class _Stages:
@@ -78,11 +80,12 @@ def check_environment() -> None:
 
 
 def prepare(edition: Path, style: str | None = None, progress: Progress | None = None,
-            timings: dict[str, float] | None = None) -> Prepared:
+            timings: dict[str, float] | None = None, strict: bool = False) -> Prepared:
     """Load and check everything that needs no layout; raise InputError with all problems found.
 
     ``style`` (``--style``) is a name or a path relative to the working directory; the edition's
-    ``style:`` is a name or a path relative to the edition (layout.publication: the lookup order)."""
+    ``style:`` is a name or a path relative to the edition (layout.publication: the lookup order).
+    With ``strict``, warnings are raised as errors."""
     timings = {} if timings is None else timings
     stages = _Stages(timings, progress)
     check_environment()
@@ -100,10 +103,12 @@ def prepare(edition: Path, style: str | None = None, progress: Progress | None =
         fonts = register_fonts(loaded_style)
     with stages.stage("coverage"):
         check_coverage(issue, loaded_style, fonts)
+    if strict and issue.warnings:
+        raise InputError(as_errors(list(issue.warnings)))
     fonts_read = [find_font_file(spec.file, loaded_style) for spec in loaded_style.fonts.faces.values()]
     inputs = [edition, style_path, *{location.file for location in loaded_style.locations.values()},
               *_figures(issue), *(path for path in fonts_read if path is not None)]
-    return Prepared(issue, Typesetter(loaded_style, fonts), timings, inputs)
+    return Prepared(issue, Typesetter(loaded_style, fonts), timings, inputs, list(issue.warnings))
 
 
 def _figures(issue: Issue) -> list[Path]:
@@ -112,7 +117,8 @@ def _figures(issue: Issue) -> list[Path]:
 
 
 def build_edition(edition: Path, output: Path | None, style: str | None = None,
-                  variant: str = DEFAULT_VARIANT, progress: Progress | None = None) -> tuple[Prepared, Rendered]:
+                  variant: str = DEFAULT_VARIANT, progress: Progress | None = None,
+                  strict: bool = False) -> tuple[Prepared, Rendered]:
     """Render ``edition`` and write it to ``output`` as ``variant`` (see layout.archival).
 
     With ``output`` None nothing is written (``briefing validate``): every other stage runs,
@@ -120,7 +126,7 @@ def build_edition(edition: Path, output: Path | None, style: str | None = None,
     if output is not None:
         check_output(output, [edition])
     timings: dict[str, float] = {}
-    prepared = prepare(edition, style, progress, timings)
+    prepared = prepare(edition, style, progress, timings, strict)
     if output is not None:
         check_output(output, prepared.inputs)
     stages = _Stages(timings, progress)

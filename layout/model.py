@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layout.errors import Location
+from layout.errors import Location, Problem
 
 
 @dataclass(frozen=True)
@@ -129,3 +129,5 @@ class Issue:
     back_page: BackPage | None
     texts: tuple[tuple[str, Location, str], ...] = field(default=(), repr=False)
     """Every user-visible string with its location and key path, for coverage checks."""
+    warnings: tuple[Problem, ...] = field(default=(), repr=False)
+    """Problems of severity warning found while loading: printed, the build goes on."""

@@ -186,8 +186,6 @@ class TypographyStyle:
     """Space between a Han character and a Latin word or number (``COP26``, ``2021``); 0pt for
     none. A space the editor typed at such a boundary is replaced by it; no gap appears
     next to Chinese punctuation or at a line's start or end."""
-    url_break_after: str = "/.-_?&=#"
-    """Characters after which a web address may be broken across lines (nowhere else)."""
     widows: int = 2
     """Fewest lines of a paragraph carried over to the top of the next page."""
     orphans: int = 2
@@ -199,6 +197,11 @@ class TypographyStyle:
     """Lines are filled one by one; where that leaves a justified line with more than this
     much extra space per gap (a long web address or Latin term that would not fit), the
     whole paragraph is re-broken for the most even spacing overall."""
+    max_han_gap: Length = _len("0.25em")
+    """Most extra space justification may put in one gap (between two Han characters, or
+    next to one). A line that cannot be justified within it (beside a long web address)
+    is broken elsewhere, preferably inside the address, or else set ragged (left-aligned)
+    instead of letter-spaced. ``briefing check`` holds PDFs to 0.25 em."""
 
 
 @dataclass(frozen=True)
