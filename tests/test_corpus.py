@@ -88,32 +88,53 @@ def run_in_process(argv: list[str]) -> dict:
 
 
 WRAPPER = """\
-import contextlib, io, json, resource, sys, time
+import contextlib, io, json, resource, signal, sys, time
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from layout.cli import main
-out, err = io.StringIO(), io.StringIO()
-start = time.perf_counter()
-with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-    code = main(json.loads(sys.argv[1]))
-result = {{"code": code, "out": out.getvalue(), "err": err.getvalue(), "seconds": time.perf_counter() - start,
-          "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}
-sys.__stdout__.write(json.dumps(result))
+class Timeout(BaseException):
+    pass
+def alarm(signum, frame):
+    raise Timeout
+signal.signal(signal.SIGALRM, alarm)
+for argv in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    signal.setitimer(signal.ITIMER_REAL, {seconds})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+    except Timeout:
+        code = "timeout"
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    result = {{"code": code, "out": out.getvalue(), "err": err.getvalue(), "seconds": time.perf_counter() - start,
+              "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}
+    sys.__stdout__.write(json.dumps(result) + "\\n")
+    sys.__stdout__.flush()
+    if code == "timeout":
+        break
 """
 
 
-def run_isolated(argv: list[str], cwd: Path) -> dict:
+def run_isolated(argvs: list[list[str]], cwd: Path) -> list[dict]:
+    """Run the commands one after the other in one fresh interpreter; a result per command.
+
+    Peak RSS is the process's so far (validate's, then the larger of validate's and build's)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     start = time.perf_counter()
+    command = [sys.executable, "-c", WRAPPER.format(limit=ISOLATED_LIMIT_BYTES, seconds=SECONDS), json.dumps(argvs)]
     try:
-        done = subprocess.run([sys.executable, "-c", WRAPPER.format(limit=ISOLATED_LIMIT_BYTES), json.dumps(argv)],
-                              cwd=cwd, env=env, capture_output=True, text=True, timeout=SECONDS + 5)
-    except subprocess.TimeoutExpired:
-        return {"code": "timeout", "out": "", "err": "", "seconds": time.perf_counter() - start}
-    try:
-        return json.loads(done.stdout)
-    except json.JSONDecodeError:  # the interpreter died (MemoryError outside main, a signal …)
-        return {"code": f"died ({done.returncode})", "out": done.stdout[-500:], "err": done.stderr[-2000:],
-                "seconds": time.perf_counter() - start}
+        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=len(argvs) * SECONDS + 5)
+        stdout, stderr, ending = done.stdout, done.stderr, f"died ({done.returncode})"
+    except subprocess.TimeoutExpired as exc:
+        stdout = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
+        stderr, ending = "", "timeout"
+    results = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    elapsed = time.perf_counter() - start - sum(r["seconds"] for r in results)
+    while len(results) < len(argvs):  # the command that hung or died, and any not run after it
+        results.append({"code": ending, "out": "", "err": stderr[-2000:], "seconds": elapsed})
+        ending, elapsed = "not run (the previous command did not finish)", 0.0
+    return results
 
 
 def stderr_problems(case: Case, err: str) -> list[str]:
@@ -168,9 +189,8 @@ def test_case(case: Case, tmp_path: Path):
 
     failures: list[str] = []
     if case.isolate:
-        validated = run_isolated(validate_argv, cwd)
-        intact_after_validate = before is None or (output.is_file() and output.read_bytes() == before)
-        built = run_isolated(build_argv, cwd)
+        validated, built = run_isolated([validate_argv, build_argv], cwd)
+        intact_after_validate = True  # checked in-process only; a refused build checks it below
     else:
         here = os.getcwd()
         os.chdir(cwd)
