@@ -208,8 +208,10 @@ def test_case(case: Case, tmp_path: Path):
             failures.append(f"{name} exit {code} after {result['seconds']:.1f} s: {first[:300]}")
         elif result["seconds"] > SECONDS:
             failures.append(f"{name} took {result['seconds']:.1f} s (> {SECONDS} s)")
-        if code == 1:
+        if code in (0, 1):  # refusals and warnings alike: located lines, no raw Python warnings
             failures += [f"{name}: {p}" for p in stderr_problems(case, result["err"])]
+        if code == 0 and case.warns and case.warns not in result["err"]:
+            failures.append(f"{name}: no warning naming {case.warns!r} on stderr")
         if case.never_echo and case.never_echo in result["out"] + result["err"]:
             failures.append(f"{name} echoed the foreign file's lines ({case.never_echo!r})")
         if result.get("rss_mb", 0) > MAX_RSS_MB:

@@ -23,20 +23,18 @@ from __future__ import annotations
 
 import json
 import os
-import struct
-import zlib
-from collections.abc import Callable
+import sys
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 
-from PIL import Image
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from files import (FileMaker, corrupt_png, huge_gray_png, pixel_bomb, png, png_rgba16,  # noqa: E402
+                   sparse, symlink_outside)
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITION_NAME = "edition.yaml"
 STYLE_NAME = "styles/case.yaml"
 
-FileMaker = Callable[[Path], None]
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,8 @@ class Case:
     isolate: bool = False
     cwd: str | None = None
     """Run with this working directory (relative to the case folder) and relative paths."""
+    warns: str = ""
+    """For builds: text every run's stderr must hold (a warning naming the file or its line)."""
     never_echo: str = ""
     """Text that must not appear in the output (a foreign file's contents)."""
 
@@ -204,74 +204,17 @@ def table_cases() -> list[Case]:
 
 # -- figures --------------------------------------------------------------------------------
 
-def png(size: tuple[int, int], mode: str = "RGB", **save) -> FileMaker:
-    def make(path: Path) -> None:
-        color = {"RGBA": (23, 96, 74, 128), "LA": (80, 128), "L": 80, "1": 1, "I;16": 30000,
-                 "P": 1, "CMYK": (10, 80, 60, 20)}.get(mode, (23, 96, 74))
-        image = Image.new(mode, size, color)
-        if mode == "P":
-            image.putpalette([255, 255, 255, 23, 96, 74] + [0] * 762)
-            image.paste(0, (0, 0, size[0] // 2, size[1]))
-        fmt = "JPEG" if path.suffix.lower() in (".jpg", ".jpeg") else path.suffix.lstrip(".").upper()
-        image.save(path, fmt if fmt != "JPG" else "JPEG", **save)
-    return make
-
-
-def png_rgba16(path: Path) -> None:
-    """A 16-bit-per-channel RGBA PNG (Pillow cannot write one: raw chunks)."""
-    width, height = 40, 30
-    raw = b"".join(b"\0" + struct.pack(">4H", 6000, 24000, 19000, 32768) * width for _ in range(height))
-    _write_png(path, width, height, 16, 6, zlib.compress(raw))
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def _write_png(path: Path, width: int, height: int, depth: int, color: int, idat: bytes) -> None:
-    ihdr = struct.pack(">IIBBBBB", width, height, depth, color, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b""))
-
-
-def huge_gray_png(side: int) -> FileMaker:
-    """A side×side 8-bit grey PNG of zeros, compressed in a stream (no big image in memory)."""
-    def make(path: Path) -> None:
-        compressor = zlib.compressobj(9)
-        row = b"\0" * (side + 1)
-        parts = [compressor.compress(row) for _ in range(side)]
-        parts.append(compressor.flush())
-        _write_png(path, side, side, 8, 0, b"".join(parts))
-    return make
-
-
-def pixel_bomb(path: Path) -> None:
-    """A PNG header claiming 100000×100000 RGBA pixels, with a few bytes of data."""
-    _write_png(path, 100_000, 100_000, 8, 6, zlib.compress(b"\0" * 1000))
-
-
-def corrupt_png(path: Path) -> None:
-    buffer = BytesIO()
-    Image.new("RGB", (200, 100), (23, 96, 74)).save(buffer, "PNG")
-    data = buffer.getvalue()
-    path.write_bytes(data[: len(data) // 2])
-
-
-def symlink_outside(path: Path) -> None:
-    outside = path.parent.parent.parent / "outside.png"
-    png((20, 20))(outside)
-    path.symlink_to(outside)
-
-
 def figure_cases() -> list[Case]:
     cases: list[Case] = []
 
     def add(id: str, description: str, name: str, maker: FileMaker | bytes | str | None,
-            expect: str = "builds", src: str | None = None, files_name: str | None = None) -> None:
+            expect: str = "builds", src: str | None = None, warns: str = "") -> None:
         src = src or f"figures/{name}"
         body = f"图前一段。\n\n![图1 {id}]({src})\n\n图后一段。"
-        files = {f"figures/{files_name or name}": maker} if maker is not None else {}
+        files = {f"figures/{name}": maker} if maker is not None else {}
         needle = f"]({src})" if expect != "builds" else None
-        cases.append(body_case(f"figure-{id}", "figures", description, body, expect, needle, files=files))
+        cases.append(body_case(f"figure-{id}", "figures", description, body, expect, needle, files=files,
+                               warns=warns))
 
     add("rgb", "an ordinary 800×500 RGB PNG", "a.png", png((800, 500)))
     add("rgba", "RGBA PNG with alpha: flattened under PDF/A-1b", "a.png", png((600, 400), "RGBA"))
@@ -284,8 +227,9 @@ def figure_cases() -> list[Case]:
     add("cmyk-jpeg", "CMYK JPEG: converted to sRGB under PDF/A-1b", "a.jpg", png((600, 400), "CMYK"))
     add("jpeg-progressive", "progressive RGB JPEG", "a.jpg", png((600, 400), progressive=True))
     add("png-interlaced", "interlaced (Adam7) PNG", "a.png", png((600, 400), interlace=1))
-    add("tiny", "a 1×1 px image (warning: below 150 ppi)", "a.png", png((1, 1)))
-    add("small-300x200", "a 300×200 px image (low resolution: a warning naming the file)", "a.png", png((300, 200)))
+    add("tiny", "a 1×1 px image (warning: below 150 ppi)", "a.png", png((1, 1)), warns="a.png")
+    add("small-300x200", "a 300×200 px image (low resolution: a warning naming the file)", "a.png", png((300, 200)),
+        warns="a.png")
     add("huge", "a 4000×3000 px image", "a.png", png((4000, 3000)))
     add("tall", "a 200×6000 px image: must fit the frame's height too", "a.png", png((200, 6000)))
     add("wide", "a 6000×200 px image", "a.png", png((6000, 200)))
@@ -466,8 +410,10 @@ def text_cases() -> list[Case]:
     cases.append(body_case("text-email", "text", "an e-mail address in text", "问题请发送至邮箱：carbon@example.cn，我们将答复。"))
     cases.append(body_case("text-bold-leadin", "text", "the natural **记者：** lead-in",
                            "**记者：**第一个履约周期结束了，您怎么评价？\n\n**专家：**总体来看运行平稳。"))
-    cases.append(body_case("text-range-hyphen", "text", "a hyphen range 25亿-30亿吨 (a warning, exit 0)",
-                           "行业年减排潜力约为25亿-30亿吨，2019-2020年已贡献。"))
+    range_case = body_case("text-range-hyphen", "text", "a hyphen range 25亿-30亿吨 (a warning at its line, exit 0)",
+                           "行业年减排潜力约为25亿-30亿吨，2019-2020年已贡献。")
+    cases.append(Case(range_case.id, "text", range_case.description, range_case.edition,
+                      warns=f"{EDITION_NAME}:{line_of(range_case.edition, '25亿-30亿吨')}:"))
     cases.append(body_case("text-dashes-dots", "text", "—— and · in names and ……",
                            "冯德莱恩说——能源价格上涨是警钟。乌尔苏拉·冯德莱恩表示……"))
     cases.append(body_case("text-long-latin", "text", "a 500-letter Latin word with no break point", "a" * 500))
@@ -484,13 +430,6 @@ def text_cases() -> list[Case]:
 
 
 # -- resources ------------------------------------------------------------------------------
-
-def sparse(size: int) -> FileMaker:
-    def make(path: Path) -> None:
-        with path.open("wb") as handle:
-            handle.truncate(size)
-    return make
-
 
 def resource_cases() -> list[Case]:
     from layout.yamlfile import MAX_BYTES
