@@ -44,6 +44,11 @@ HEADER_SHARE = 0.25
 ROW_SHARE = 0.25
 """A row up to this share of the frame tall is kept whole (moved to the next page if it
 does not fit); a taller one is split between its lines to fill the page."""
+NARROW_COLUMN = 6
+"""Ems: a column narrower than this lets a cell end with a one-character line."""
+SHORT_CELLS = 8
+"""Ems: a table whose every cell is at most this wide on one line (labels and numbers) is
+set as much smaller as needed, down to ``table.min_size``, for no cell to wrap."""
 _SLACK = 1e-3
 """Points added to a cell's measure so that float rounding never wraps a cell set at its
 max-content width."""
@@ -144,8 +149,13 @@ class _Cell:
     items: Items
     style: CJKStyle
 
-    def paragraph(self) -> CJKParagraph:
-        return CJKParagraph((), self.style, _text=self.items)
+    def paragraph(self, width: float) -> CJKParagraph:
+        """The cell's paragraph for a column ``width`` wide. In a narrow column a last line of
+        one character is allowed: bringing one down to it would break a word (指/标1)."""
+        style = self.style
+        if width < NARROW_COLUMN * style.font_size:
+            style = replace(style, min_last_line_chars=1)
+        return CJKParagraph((), style, _text=self.items)
 
 
 @dataclass
@@ -399,18 +409,29 @@ class TableFlowable(_TablePart):
         ts = self.typesetter
         table_style = ts.style.table
         nominal = ts.size("table")
+        chosen = fitting = None
+        short = False
         for size in self._sizes():
             pad_x = table_style.padding_x.pt(size)
             head, rows = self._rows_at(size)
             every = ([head] if head else []) + rows
-            mins = [max([min_content(row[j].items) for row in every if row[j]] + [0.0]) + 2 * pad_x
-                    for j in range(len(self.align))]
-            if sum(mins) <= avail_width + EPSILON:
+            mins = self._widths(every, min_content, pad_x)
+            maxs = self._widths(every, max_content, pad_x)
+            if size == nominal:
+                short = all(m - 2 * pad_x <= SHORT_CELLS * size for m in maxs)
+            setting = (size, pad_x, head, rows, mins, maxs)
+            if sum(maxs) <= avail_width + EPSILON:
+                chosen = setting  # no cell wraps
                 break
-        else:
+            if fitting is None and sum(mins) <= avail_width + EPSILON:
+                fitting = setting
+            if fitting is not None and not short:
+                break
+        if chosen is None and fitting is None:
             raise self._too_wide(avail_width, size, mins, every)
-        maxs = [max([max_content(row[j].items) for row in every if row[j]] + [0.0]) + 2 * pad_x
-                for j in range(len(self.align))]
+        if chosen is None or (fitting is not None and not short and fitting[0] > chosen[0]):
+            chosen = fitting
+        size, pad_x, head, rows, mins, maxs = chosen
         widths = distribute(mins, maxs, avail_width, table_style.width == "full")
         caption = None
         if self.block.caption:
@@ -426,7 +447,8 @@ class TableFlowable(_TablePart):
                      space_before=table_style.space_before.pt(size), space_after=table_style.space_after.pt(size))
 
         def row_of(cells: list[_Cell | None], header: bool) -> _Row:
-            return _Row([cell.paragraph() if cell else None for cell in cells], grid, header)
+            return _Row([cell.paragraph(grid.text_width(j)) if cell else None for j, cell in enumerate(cells)],
+                        grid, header)
 
         self.grid = grid
         self.head = row_of(head, True) if head else None
@@ -435,6 +457,11 @@ class TableFlowable(_TablePart):
             self.rows.insert(0, self.head)  # too tall to repeat: an ordinary first row
             self.head = None
         self._fitted_width = avail_width
+
+    def _widths(self, every: list[list[_Cell | None]], content, pad_x: float) -> list[float]:
+        """Per column, the widest ``content`` (min_content or max_content) of its cells, padded."""
+        return [max([content(row[j].items) for row in every if row[j]] + [0.0]) + 2 * pad_x
+                for j in range(len(self.align))]
 
     def _too_wide(self, avail_width: float, size: float, mins: list[float],
                   every: list[list[_Cell | None]]) -> InputError:
