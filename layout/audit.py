@@ -109,6 +109,9 @@ class Row:
     baseline: float
     glyphs: list[Glyph]
     spaces: int
+    table: bool = False
+    """The row is a table's (its glyphs are in ``/Table`` marked content): cells side by side,
+    so only the checks of single lines apply, not those of justified paragraphs."""
 
     @property
     def text(self) -> str:
@@ -217,7 +220,8 @@ def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFr
         glyphs = [Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]))
                   for c in chars_in_row if not c["text"].isspace()]
         if glyphs:
-            rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs)))
+            table = all(c.get("tag") == "Table" for c in chars_in_row)
+            rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs), table))
     return rows
 
 
@@ -270,8 +274,9 @@ class _Auditor:
         continued = False
         for index, row in enumerate(flow):
             following = flow[index + 1] if index + 1 < len(flow) else None
-            role = self._role(row)
-            carried, continued = continued, following is not None and self._continues(row, following, role)
+            role = None if row.table else self._role(row)
+            carried, continued = continued, (following is not None and row.table == following.table
+                                             and self._continues(row, following, role))
             if role is not None and role.first_line_indent:
                 self._widow_orphan(row, following, role, carried, continued)
                 if carried and not continued:
@@ -281,7 +286,7 @@ class _Auditor:
             self._inside_frame(row)
             if following is not None:
                 self._no_split(row, following)
-            if continued:
+            if continued and not row.table:
                 self._url_break(row, following)
             if role is not None:
                 if continued:

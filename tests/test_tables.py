@@ -342,3 +342,19 @@ def test_columns_get_their_min_content_and_shrink_before_refusing():
     with pytest.raises(InputError) as error:
         TableFlowable(typesetter, block, 700).fit(150)
     assert error.value.problems[0].location.line == 3
+
+
+def test_table_rows_at_the_body_size_are_not_audited_as_paragraphs(tmp_path):
+    """Cells side by side are not one justified line: no Han–Latin or flush findings between cells."""
+    path = write_edition(tmp_path, edition({"正文字号": WIDE["数字单位"]}))
+    style = path.parent / "styles" / "briefing.yaml"
+    text = style.read_text("utf-8")
+    body = next(line for line in text.splitlines() if line.strip().startswith("body:"))
+    table = next(line for line in text.splitlines() if line.strip().startswith("table:") and "{" in line)
+    style.write_text(text.replace(table, body.replace("body:", "table:").replace(", first_line_indent: 2em", "")),
+                     "utf-8")
+    output = tmp_path / "body-size.pdf"
+    assert build(path, output) == 0
+    report = audit_typography(output, style=style)
+    assert report.ok, [str(finding) for finding in report.findings]
+    assert report.lines_checked > 5

@@ -49,6 +49,9 @@ NARROW_COLUMN = 6
 SHORT_CELLS = 8
 """Ems: a table whose every cell is at most this wide on one line (labels and numbers) is
 set as much smaller as needed, down to ``table.min_size``, for no cell to wrap."""
+MARK = "Table"
+"""Marked-content tag around each part's rules and cells: ``layout.audit`` tells table
+rows from paragraphs by it (a row of cells is neither justified nor one line of text)."""
 _SLACK = 1e-3
 """Points added to a cell's measure so that float rounding never wraps a cell set at its
 max-content width."""
@@ -304,6 +307,7 @@ class _TablePart(Flowable):
             grid.caption.drawOn(canvas, 0, y)
             y -= grid.caption_gap
         top = y
+        canvas._code.append(f"/{MARK} BMC")
         canvas.saveState()
         canvas.setStrokeColor(HexColor(grid.color))
         self._rule(x0, y, grid.outer)
@@ -331,6 +335,7 @@ class _TablePart(Flowable):
             canvas.line(x0 + grid.outer / 2, bottom, x0 + grid.outer / 2, top)
             canvas.line(x0 + grid.width - grid.outer / 2, bottom, x0 + grid.width - grid.outer / 2, top)
         canvas.restoreState()
+        canvas._code.append("EMC")
 
     def _rule(self, x0: float, y: float, width: float) -> None:
         """A horizontal rule ``width`` thick across the table, its top edge at ``y``."""
