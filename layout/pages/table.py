@@ -414,17 +414,19 @@ class TableFlowable(_TablePart):
         ts = self.typesetter
         table_style = ts.style.table
         nominal = ts.size("table")
+        # Widths grow in proportion to the size (advances, gaps and em paddings all do): measure
+        # once at the nominal size, then set the cells again only at the size chosen.
+        head, rows = self._rows_at(nominal)
+        every = ([head] if head else []) + rows
+        min_text = self._widths(every, min_content)
+        max_text = self._widths(every, max_content)
+        short = all(m <= SHORT_CELLS * nominal for m in max_text)
         chosen = fitting = None
-        short = False
         for size in self._sizes():
             pad_x = table_style.padding_x.pt(size)
-            head, rows = self._rows_at(size)
-            every = ([head] if head else []) + rows
-            mins = self._widths(every, min_content, pad_x)
-            maxs = self._widths(every, max_content, pad_x)
-            if size == nominal:
-                short = all(m - 2 * pad_x <= SHORT_CELLS * size for m in maxs)
-            setting = (size, pad_x, head, rows, mins, maxs)
+            mins = [m * size / nominal + 2 * pad_x for m in min_text]
+            maxs = [m * size / nominal + 2 * pad_x for m in max_text]
+            setting = (size, pad_x, mins, maxs)
             if sum(maxs) <= avail_width + EPSILON:
                 chosen = setting  # no cell wraps
                 break
@@ -436,7 +438,9 @@ class TableFlowable(_TablePart):
             raise self._too_wide(avail_width, size, mins, every)
         if chosen is None or (fitting is not None and not short and fitting[0] > chosen[0]):
             chosen = fitting
-        size, pad_x, head, rows, mins, maxs = chosen
+        size, pad_x, mins, maxs = chosen
+        if size != nominal:
+            head, rows = self._rows_at(size)
         widths = distribute(mins, maxs, avail_width, table_style.width == "full")
         caption = None
         if self.block.caption:
@@ -463,10 +467,9 @@ class TableFlowable(_TablePart):
             self.head = None
         self._fitted_width = avail_width
 
-    def _widths(self, every: list[list[_Cell | None]], content, pad_x: float) -> list[float]:
-        """Per column, the widest ``content`` (min_content or max_content) of its cells, padded."""
-        return [max([content(row[j].items) for row in every if row[j]] + [0.0]) + 2 * pad_x
-                for j in range(len(self.align))]
+    def _widths(self, every: list[list[_Cell | None]], content) -> list[float]:
+        """Per column, the widest ``content`` (min_content or max_content) of its cells."""
+        return [max([content(row[j].items) for row in every if row[j]] + [0.0]) for j in range(len(self.align))]
 
     def _too_wide(self, avail_width: float, size: float, mins: list[float],
                   every: list[list[_Cell | None]]) -> InputError:
