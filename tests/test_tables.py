@@ -358,3 +358,20 @@ def test_table_rows_at_the_body_size_are_not_audited_as_paragraphs(tmp_path):
     report = audit_typography(output, style=style)
     assert report.ok, [str(finding) for finding in report.findings]
     assert report.lines_checked > 5
+
+
+def test_check_finds_a_collapsed_column(tmp_path, monkeypatch):
+    """What the old layout did at 110 characters (columns shared out by the CSS rule alone,
+    numbers breakable): ``check`` must fail it."""
+    import layout.pages.table as table_module
+
+    def css_only(mins, maxs, width, full):
+        wants = [hi - lo for lo, hi in zip(mins, maxs)]
+        return [lo + (width - sum(mins)) * want / sum(wants) for lo, want in zip(mins, wants)]
+
+    monkeypatch.setattr(table_module, "bind_numbers", lambda items: None)
+    monkeypatch.setattr(table_module, "distribute", css_only)
+    output = tmp_path / "collapsed.pdf"
+    assert build(write_edition(tmp_path, edition({"塌陷": WIDE["数字单位"]})), output) == 0
+    report = audit_typography(output)
+    assert report.count("table cells") >= 1, [str(finding) for finding in report.findings]

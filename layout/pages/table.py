@@ -64,8 +64,8 @@ _NUMBER = r"[+\-−±]?[¥$€£]?\d(?:[\d,]*\d)?(?:\.\d+)?"
 _UNIT = rf"(?:[%‰℃]|[A-Za-z]{{1,4}}(?:/[A-Za-z]{{1,4}})?|[{UNITS}]{{1,4}}(?:/[{UNITS}]{{1,2}})?)"
 _QUANTITY = rf"{_NUMBER}{_UNIT}?"
 _NUMERIC_CELL = re.compile(rf"{_QUANTITY}(?:\s*(?:[-–—~～至]|——)\s*{_QUANTITY})?")
-_BOUND = re.compile(rf"{_NUMBER}(?:[%‰℃]|[{UNITS}]{{1,4}})")
-"""A number with the unit right after it: kept on one line in a cell."""
+_BOUND = re.compile(rf"{_NUMBER}(?:[%‰℃]|[{UNITS}]{{1,4}}|[\u3400-\u9fff])")
+"""A number with its unit (or the one Han character after it): kept on one line in a cell."""
 _PLACEHOLDER = frozenset({"", "-", "–", "—", "——", "/", "…", "……", "×", "N/A", "n/a"})
 """Cells that say "no value": they do not make a column textual."""
 
