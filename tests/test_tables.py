@@ -375,3 +375,30 @@ def test_check_finds_a_collapsed_column(tmp_path, monkeypatch):
     assert build(write_edition(tmp_path, edition({"塌陷": WIDE["数字单位"]})), output) == 0
     report = audit_typography(output)
     assert report.count("table cells") >= 1, [str(finding) for finding in report.findings]
+
+
+@pytest.mark.parametrize("setting, fragment", [
+    ("rules: dotted", "'dotted' is not one of: three_line, grid"),
+    ("min_size: 2pt", "table.min_size: 2 pt is out of range"),
+    ("outer_rule: -1pt", "table.outer_rule: -1 pt is out of range"),
+    ("header_font: nope", "table.header_font: no face named 'nope'"),
+    ("rule_color: sepia", "table.rule_color: 'sepia' is neither a colour name"),
+    ("stripes: true", "table.stripes: unknown key"),
+])
+def test_table_style_keys_are_checked_at_their_line(tmp_path, setting, fragment):
+    path = write_edition(tmp_path, edition({"样式": "| a |\n|---|\n| 1 |"}))
+    style = path.parent / "styles" / "briefing.yaml"
+    text = style.read_text("utf-8")
+    key = setting.split(":")[0]
+    lines = text.splitlines()
+    at = next((i for i, line in enumerate(lines) if line.startswith(f"  {key}:") and i > lines.index("table:")),
+              lines.index("table:") + 1)
+    if lines[at].startswith(f"  {key}:"):
+        lines[at] = f"  {setting}"
+    else:
+        lines.insert(at, f"  {setting}")
+    style.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(InputError) as error:
+        load_style(style)
+    problem = next(p for p in error.value.problems if fragment in str(p))
+    assert problem.location.line == at + 1
