@@ -21,7 +21,8 @@ from layout.errors import InputError, Location
 from layout.fonts import register_fonts
 from layout.markup import BodyParser
 from layout.model import Run, Table
-from layout.pages.table import TableFlowable, distribute, is_numeric, min_content
+from layout.pages.columns import distribute, is_numeric, min_content
+from layout.pages.table import TableFlowable
 from layout.pages.typeset import Typesetter
 from layout.styles import load_style
 

@@ -18,14 +18,14 @@ split across pages, and the three-line table (三线表) of Chinese reports.
   row is split between its lines to fill the page. The header row repeats at the top of every page the table
   spans, and each page's part is closed by the bottom rule (by the whole grid, in
   ``grid`` style). A caption (``表1 …``) is drawn above the first part, kept with it.
-* **Alignment.** A column whose cells are all numbers (``1,234``, ``-0.5``, ``30%``,
-  ``3.2亿吨``, ranges such as ``25亿～30亿``) is right-aligned, header included; the
-  Markdown delimiter row (``:--``, ``:-:``, ``--:``) overrides that.
+* **Alignment.** Cells sit at the top of their row, header cells in its middle. A column
+  whose cells are all numbers (``1,234``, ``-0.5``, ``30%``, ``3.2亿吨``, ranges such as
+  ``25亿～30亿``) is right-aligned, header included; other columns follow
+  ``text.table.align``; the Markdown delimiter row (``:--``, ``:-:``, ``--:``) overrides both.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
@@ -34,7 +34,8 @@ from reportlab.platypus import Flowable
 from layout import model
 from layout.errors import InputError, Problem
 from layout.pages.cjk import CJKParagraph
-from layout.pages.linebreak import EPSILON, CJKStyle, Items, Piece, measure
+from layout.pages.columns import bind_numbers, column_alignment, distribute, max_content, min_content, widest_word
+from layout.pages.linebreak import EPSILON, CJKStyle, Items, Piece
 from layout.pages.typeset import Typesetter
 
 SIZE_STEP = 0.5
@@ -56,20 +57,6 @@ _SLACK = 1e-3
 """Points added to a cell's measure so that float rounding never wraps a cell set at its
 max-content width."""
 
-UNITS = "万亿千百十兆吨元角厘毫米克升瓦焦度个只件台套辆架艘座栋户家人名位次项条倍成年月日时秒周岁期届份张册篇页里斤亩顷方伏安帕"
-"""Han characters that, right after a number, are its unit (or magnitude): ``3.2亿吨``,
-``12万千瓦``, ``2021年``. Like the punctuation classes of ``linebreak``, a property of
-the script, not wording."""
-_NUMBER = r"[+\-−±]?[¥$€£]?\d(?:[\d,]*\d)?(?:\.\d+)?"
-_UNIT = rf"(?:[%‰℃]|[A-Za-z]{{1,4}}(?:/[A-Za-z]{{1,4}})?|[{UNITS}]{{1,4}}(?:/[{UNITS}]{{1,2}})?)"
-_QUANTITY = rf"{_NUMBER}{_UNIT}?"
-_NUMERIC_CELL = re.compile(rf"{_QUANTITY}(?:\s*(?:[-–—~～至]|——)\s*{_QUANTITY})?")
-_BOUND = re.compile(rf"{_NUMBER}(?:[%‰℃]|[{UNITS}]{{1,4}}|[\u3400-\u9fff])")
-"""A number with its unit (or the one Han character after it): kept on one line in a cell."""
-_PLACEHOLDER = frozenset({"", "-", "–", "—", "——", "/", "…", "……", "×", "N/A", "n/a"})
-"""Cells that say "no value": they do not make a column textual."""
-
-
 def frame_size(typesetter: Typesetter) -> tuple[float, float]:
     """Width and height of the text frame, in points."""
     page = typesetter.style.page
@@ -83,68 +70,6 @@ def make_table(typesetter: Typesetter, block: model.Table) -> Flowable:
     table = TableFlowable(typesetter, block, height)
     table.fit(width)
     return table
-
-
-def is_numeric(text: str) -> bool:
-    return bool(_NUMERIC_CELL.fullmatch(text.strip()))
-
-
-def column_alignment(block: model.Table) -> list[str]:
-    """left, center or right per column (see the module's docstring)."""
-    columns = max([len(block.header)] + [len(row) for row in block.rows])
-    out = []
-    for j in range(columns):
-        asked = block.align[j] if j < len(block.align) else None
-        if asked in ("left", "center", "right"):
-            out.append(asked)
-            continue
-        texts = ["".join(run.text for run in row[j]).strip() for row in block.rows if j < len(row)]
-        values = [text for text in texts if text not in _PLACEHOLDER]
-        out.append("right" if values and all(is_numeric(text) for text in values) else "left")
-    return out
-
-
-def bind_numbers(items: Items) -> None:
-    """No line break inside a number and its unit (``3.2亿吨`` never stacks)."""
-    text = "".join(items.ch)
-    for match in _BOUND.finditer(text):
-        for k in range(match.start(), match.end() - 1):
-            if not items.hard[k]:
-                items.brk[k] = False
-
-
-def min_content(items: Items) -> float:
-    """Width of the widest piece of ``items`` that cannot be broken."""
-    widest = 0.0
-    start = 0
-    for k in range(items.n):
-        if items.brk[k] or k == items.n - 1:
-            widest = max(widest, measure(items, start, k)[0])
-            start = k + 1
-    return widest
-
-
-def max_content(items: Items) -> float:
-    """Width of ``items`` set on one line (per hard line: the widest)."""
-    widest = 0.0
-    start = 0
-    for k in range(items.n):
-        if items.hard[k] or k == items.n - 1:
-            widest = max(widest, measure(items, start, k)[0])
-            start = k + 1
-    return widest
-
-
-def widest_word(items: Items) -> str:
-    """The text of the widest unbreakable piece, for error messages."""
-    best, text, start = -1.0, "", 0
-    for k in range(items.n):
-        if items.brk[k] or k == items.n - 1:
-            width = measure(items, start, k)[0]
-            if width > best:
-                best, text = width, "".join(items.ch[start:k + 1])
-            start = k + 1
-    return text
 
 
 @dataclass
@@ -317,7 +242,8 @@ class _TablePart(Flowable):
             x = x0
             for j, cell in enumerate(row.cells):
                 if cell is not None:
-                    cell.drawOn(canvas, x + grid.pad_x, y - grid.pad_y - cell.height)
+                    drop = (row.height - 2 * grid.pad_y - cell.height) / 2 if row.header else 0.0
+                    cell.drawOn(canvas, x + grid.pad_x, y - grid.pad_y - drop - cell.height)
                 x += grid.widths[j]
             y -= row.height
             if index < len(rows) - 1:
@@ -355,7 +281,7 @@ class TableFlowable(_TablePart):
         self.typesetter = typesetter
         self.block = block
         self.frame_height = frame_height
-        self.align = column_alignment(block)
+        self.align = column_alignment(block, typesetter.text_style("table").align)
         self._fitted_width: float | None = None
 
     # -- cells at a size ---------------------------------------------------------------
@@ -492,32 +418,3 @@ class TableFlowable(_TablePart):
     def split(self, avail_width, avail_height):
         self.fit(avail_width)
         return super().split(avail_width, avail_height)
-
-
-def distribute(mins: list[float], maxs: list[float], width: float, full: bool) -> list[float]:
-    """Column widths from min- and max-content widths (see the module's docstring).
-
-    Between the two, a column whose max-content width is within the fair share of what is
-    left (``room / columns``) is set at it first, so short columns (a name, a number) never
-    wrap; this repeats while it frees more room. The other columns share the rest by the
-    CSS rule: each its minimum plus room in proportion to how much more it wants.
-    """
-    low, high = sum(mins), sum(maxs)
-    if high <= width + EPSILON:
-        if not full or high <= 0:
-            return list(maxs)
-        return [m * width / high for m in maxs]
-    fixed: set[int] = set()
-    while True:
-        free = [j for j in range(len(mins)) if j not in fixed]
-        room = width - sum(maxs[j] for j in fixed)
-        narrow = {j for j in free if maxs[j] <= room / len(free)}
-        rest = [j for j in free if j not in narrow]
-        if not narrow or not rest or sum(mins[j] for j in rest) > room - sum(maxs[j] for j in narrow) + EPSILON:
-            break
-        fixed |= narrow
-    free = [j for j in range(len(mins)) if j not in fixed]
-    room = width - sum(maxs[j] for j in fixed) - sum(mins[j] for j in free)
-    wants = {j: maxs[j] - mins[j] for j in free}
-    total = sum(wants.values()) or 1.0
-    return [maxs[j] if j in fixed else mins[j] + room * wants[j] / total for j in range(len(mins))]
