@@ -317,8 +317,9 @@ def test_distribution_never_goes_below_min_content():
         mins = [rng.uniform(5, 60) for _ in range(n)]
         maxs = [m + rng.choice([0, rng.uniform(0, 600)]) for m in mins]
         width = rng.uniform(sum(mins), sum(mins) + 800)
-        for full in (True, False):
-            widths = distribute(mins, maxs, width, full)
+        prefs = [lo + rng.random() * (hi - lo) for lo, hi in zip(mins, maxs)]
+        for full, asked in ((True, None), (False, None), (True, prefs), (False, prefs)):
+            widths = distribute(mins, maxs, width, full, asked)
             assert all(w >= lo - 1e-6 for w, lo in zip(widths, mins))
             assert sum(widths) <= width + 1e-6
             if full or sum(maxs) > width:
@@ -366,7 +367,7 @@ def test_check_finds_a_collapsed_column(tmp_path, monkeypatch):
     numbers breakable): ``check`` must fail it."""
     import layout.pages.table as table_module
 
-    def css_only(mins, maxs, width, full):
+    def css_only(mins, maxs, width, full, prefs=None):
         wants = [hi - lo for lo, hi in zip(mins, maxs)]
         return [lo + (width - sum(mins)) * want / sum(wants) for lo, want in zip(mins, wants)]
 

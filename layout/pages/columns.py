@@ -89,14 +89,24 @@ def widest_word(items: Items) -> str:
     return text
 
 
-def distribute(mins: list[float], maxs: list[float], width: float, full: bool) -> list[float]:
-    """Column widths from min- and max-content widths (see the module's docstring).
+def distribute(mins: list[float], maxs: list[float], width: float, full: bool,
+               prefs: list[float] | None = None) -> list[float]:
+    """Column widths from min- and max-content widths (see ``layout.pages.table``).
 
-    Between the two, a column whose max-content width is within the fair share of what is
-    left (``room / columns``) is set at it first, so short columns (a name, a number) never
+    ``prefs`` (between the two) is what a column asks for when not everything fits: its
+    data on one line, its header wrapped. When those fit, each column gets its ``pref``
+    and the rest goes to the columns whose headers still wrap, in proportion to what
+    they lack. Otherwise, a column whose ``pref`` is within the fair share of what is left
+    (``room / columns``) is set at it first, so short columns (a name, a number) never
     wrap; this repeats while it frees more room. The other columns share the rest by the
     CSS rule: each its minimum plus room in proportion to how much more it wants.
     """
+    if prefs is not None and sum(maxs) > width + EPSILON:
+        if sum(prefs) <= width + EPSILON:
+            lack = [hi - pref for hi, pref in zip(maxs, prefs)]
+            room = width - sum(prefs)
+            return [pref + room * need / sum(lack) for pref, need in zip(prefs, lack)]
+        maxs = prefs
     low, high = sum(mins), sum(maxs)
     if high <= width + EPSILON:
         if not full or high <= 0:

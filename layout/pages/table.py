@@ -50,6 +50,9 @@ NARROW_COLUMN = 6
 SHORT_CELLS = 8
 """Ems: a table whose every cell is at most this wide on one line (labels and numbers) is
 set as much smaller as needed, down to ``table.min_size``, for no cell to wrap."""
+HEADER_WRAP = 6
+"""Ems: a header cell up to this wide stays on one line; a wider one may take two lines
+where the columns do not all fit."""
 MARK = "Table"
 """Marked-content tag around each part's rules and cells: ``layout.audit`` tells table
 rows from paragraphs by it (a row of cells is neither justified nor one line of text)."""
@@ -346,13 +349,20 @@ class TableFlowable(_TablePart):
         every = ([head] if head else []) + rows
         min_text = self._widths(every, min_content)
         max_text = self._widths(every, max_content)
+        # What a column would like when not everything fits: its data on one line, its header
+        # on one line if short, else on two (a long header wraps before the data does).
+        body_max = self._widths(rows, max_content)
+        head_max = self._widths([head] if head else [], max_content)
+        wrap = HEADER_WRAP * nominal
+        pref_text = [max(b, lo, h if h <= wrap else max(wrap, h / 2))
+                     for b, lo, h in zip(body_max, min_text, head_max)]
         short = all(m <= SHORT_CELLS * nominal for m in max_text)
         chosen = fitting = None
         for size in self._sizes():
             pad_x = table_style.padding_x.pt(size)
             mins = [m * size / nominal + 2 * pad_x for m in min_text]
             maxs = [m * size / nominal + 2 * pad_x for m in max_text]
-            setting = (size, pad_x, mins, maxs)
+            setting = (size, pad_x, mins, maxs, [m * size / nominal + 2 * pad_x for m in pref_text])
             if sum(maxs) <= avail_width + EPSILON:
                 chosen = setting  # no cell wraps
                 break
@@ -364,10 +374,10 @@ class TableFlowable(_TablePart):
             raise self._too_wide(avail_width, size, mins, every)
         if chosen is None or (fitting is not None and not short and fitting[0] > chosen[0]):
             chosen = fitting
-        size, pad_x, mins, maxs = chosen
+        size, pad_x, mins, maxs, prefs = chosen
         if size != nominal:
             head, rows = self._rows_at(size)
-        widths = distribute(mins, maxs, avail_width, table_style.width == "full")
+        widths = distribute(mins, maxs, avail_width, table_style.width == "full", prefs)
         caption = None
         if self.block.caption:
             caption = ts.make_paragraph(self.block.caption, "caption", spaceBefore=0, spaceAfter=0,
