@@ -68,6 +68,8 @@ WIDE = {
     "十五列": FIFTEEN,
     "长单元格": pipe_table(["项目", "数量", "说明"], [["排放", "3.2亿吨", (HAN * 6)[:120]], ["能耗", "12%", "下降"]]),
     "数字单位": pipe_table(["项目", "数量", "说明"], [["排放", "3.2亿吨", (HAN * 6)[:110]], ["能耗", "25亿～30亿吨", "下降"]]),
+    "小数": pipe_table(["地区", "能耗", "增量"], [["河北", "3.27", "1.5亿吨"], ["全国", "49.8", "12亿吨"],
+                                             ["合计", "100", "0.25亿吨"]]),
     "链接": pipe_table(["名称", "链接", "说明"], [["通知", f"<{URL}>", HAN], ["方案", "见官网", "无"]]),
 }
 LONG_ROWS = [[f"省份{i}", f"{i * 1.5:.1f}亿吨", f"{i % 7 - 3}.5%", HAN[:(i * 7) % 20 + 2]] for i in range(90)]
@@ -245,6 +247,19 @@ def test_numeric_columns_are_right_aligned(long_pdf):
         starts = [find(page, row[3]) for row in LONG_ROWS if find(page, row[0] + row[1])]
         lefts = {round(chars[0]["x0"], 1) for chars in starts if chars}
         assert len(lefts) == 1, "the text column stays left-aligned"
+
+
+def test_numbers_of_one_kind_align_on_the_decimal_point(wide_pdf):
+    page = pages_of(wide_pdf, "小数")[0]
+    points = [find(page, text)[text.index(".")]["x0"] for text in ("3.27", "49.8")]
+    assert find(page, "100")[-1]["x1"] == pytest.approx(points[0], abs=0.05)
+    assert points[1] == pytest.approx(points[0], abs=0.05)
+    units = [find(page, text) for text in ("1.5亿吨", "12亿吨", "0.25亿吨")]
+    integers = [chars[len(text.split(".")[0].split("亿")[0]) - 1]["x1"]
+                for chars, text in zip(units, ("1.5亿吨", "12亿吨", "0.25亿吨"))]
+    assert max(integers) - min(integers) < 0.05, integers
+    header = find(page, "地区能耗增量")
+    assert header[3]["x1"] == pytest.approx(find(page, "3.27")[-1]["x1"], abs=0.05)  # the longest tail is flush
 
 
 def test_a_row_taller_than_a_page_is_split_between_its_lines(long_pdf):

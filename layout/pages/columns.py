@@ -20,6 +20,8 @@ _NUMBER = r"[+\-−±]?[¥$€£]?\d(?:[\d,]*\d)?(?:\.\d+)?"
 _UNIT = rf"(?:[%‰℃]|[A-Za-z]{{1,4}}(?:/[A-Za-z]{{1,4}})?|[{UNITS}]{{1,4}}(?:/[{UNITS}]{{1,2}})?)"
 _QUANTITY = rf"{_NUMBER}{_UNIT}?"
 _NUMERIC_CELL = re.compile(rf"{_QUANTITY}(?:\s*(?:[-–—~～至]|——)\s*{_QUANTITY})?")
+_QUANTITY_CELL = re.compile(_QUANTITY)
+_INTEGER_PART = re.compile(r"[+\-−±]?[¥$€£]?\d(?:[\d,]*\d)?")
 _BOUND = re.compile(rf"{_NUMBER}(?:[%‰℃]|[{UNITS}]{{1,4}}|[\u3400-\u9fff])")
 """A number with its unit (or the one Han character after it): kept on one line in a cell."""
 _PLACEHOLDER = frozenset({"", "-", "–", "—", "——", "/", "…", "……", "×", "N/A", "n/a"})
@@ -32,7 +34,8 @@ def is_numeric(text: str) -> bool:
 
 def column_alignment(block: model.Table, text_align: str = "left") -> list[str]:
     """left, center, right or justify per column: what the Markdown asks, else right for
-    numbers and ``text_align`` (``text.table.align``) for the rest."""
+    numbers (``decimal`` where each is one quantity, ``3.27`` or ``12亿吨``: right-aligned on
+    the decimal point) and ``text_align`` (``text.table.align``) for the rest."""
     columns = max([len(block.header)] + [len(row) for row in block.rows])
     out = []
     for j in range(columns):
@@ -42,8 +45,20 @@ def column_alignment(block: model.Table, text_align: str = "left") -> list[str]:
             continue
         texts = ["".join(run.text for run in row[j]).strip() for row in block.rows if j < len(row)]
         values = [text for text in texts if text not in _PLACEHOLDER]
-        out.append("right" if values and all(is_numeric(text) for text in values) else text_align)
+        if values and all(_QUANTITY_CELL.fullmatch(text) for text in values):
+            out.append("decimal")
+        else:
+            out.append("right" if values and all(is_numeric(text) for text in values) else text_align)
     return out
+
+
+def decimal_tail(items: Items) -> float:
+    """Width of a quantity after its integer part (``.27``, ``.2亿吨``, ``%``; 0 for ``100``):
+    cells of a ``decimal`` column are indented from the right by the longest tail less theirs."""
+    integer = _INTEGER_PART.match("".join(items.ch))
+    if integer is None or not items.n:
+        return 0.0
+    return measure(items, 0, items.n - 1)[0] - measure(items, 0, integer.end() - 1)[0]
 
 
 def bind_numbers(items: Items) -> None:

@@ -20,7 +20,8 @@ split across pages, and the three-line table (三线表) of Chinese reports.
   ``grid`` style). A caption (``表1 …``) is drawn above the first part, kept with it.
 * **Alignment.** Cells sit at the top of their row, header cells in its middle. A column
   whose cells are all numbers (``1,234``, ``-0.5``, ``30%``, ``3.2亿吨``, ranges such as
-  ``25亿～30亿``) is right-aligned, header included; other columns follow
+  ``25亿～30亿``) is right-aligned, header included, and on the decimal point where every
+  cell is one quantity; other columns follow
   ``text.table.align``; the Markdown delimiter row (``:--``, ``:-:``, ``--:``) overrides both.
 """
 
@@ -34,7 +35,8 @@ from reportlab.platypus import Flowable
 from layout import model
 from layout.errors import InputError, Problem
 from layout.pages.cjk import CJKParagraph
-from layout.pages.columns import bind_numbers, column_alignment, distribute, max_content, min_content, widest_word
+from layout.pages.columns import (bind_numbers, column_alignment, decimal_tail, distribute, max_content,
+                                  min_content, widest_word)
 from layout.pages.linebreak import EPSILON, CJKStyle, Items, Piece
 from layout.pages.typeset import Typesetter
 
@@ -309,7 +311,8 @@ class TableFlowable(_TablePart):
                                   rightIndent=0)
         scale = size / nominal
         style = replace(base, font_size=size, leading=base.leading * scale, han_latin_gap=base.han_latin_gap * scale,
-                        max_stretch=base.max_stretch * scale, alignment=self.align[column], widows=1, orphans=1)
+                        max_stretch=base.max_stretch * scale, widows=1, orphans=1,
+                        alignment="right" if self.align[column] == "decimal" else self.align[column])
         items = Items(pieces, style)
         bind_numbers(items)
         return _Cell(items, style)
@@ -321,7 +324,14 @@ class TableFlowable(_TablePart):
             return [self._cells(row[j] if j < len(row) else (), j, size, header) for j in range(columns)]
 
         head = cells(self.block.header, True) if self.block.header else None
-        return head, [cells(row, False) for row in self.block.rows]
+        rows = [cells(row, False) for row in self.block.rows]
+        for j, align in enumerate(self.align):
+            if align == "decimal":
+                column = [row[j] for row in rows if row[j] is not None]
+                tails = [decimal_tail(cell.items) for cell in column]
+                for cell, tail in zip(column, tails):
+                    cell.style = replace(cell.style, right_indent=max(tails) - tail)
+        return head, rows
 
     # -- fitting ---------------------------------------------------------------------------
 
@@ -405,7 +415,8 @@ class TableFlowable(_TablePart):
 
     def _widths(self, every: list[list[_Cell | None]], content) -> list[float]:
         """Per column, the widest ``content`` (min_content or max_content) of its cells."""
-        return [max([content(row[j].items) for row in every if row[j]] + [0.0]) for j in range(len(self.align))]
+        return [max([content(row[j].items) + row[j].style.right_indent for row in every if row[j]] + [0.0])
+                for j in range(len(self.align))]
 
     def _too_wide(self, avail_width: float, size: float, mins: list[float],
                   every: list[list[_Cell | None]]) -> InputError:
