@@ -32,6 +32,8 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020
 _SOFTBREAK = "\x00softbreak"  # placeholder run, resolved once the neighbours are known
 _TABLE_CAPTION = re.compile(r"表\s*[0-9０-９]+(?:[-.－．][0-9０-９]+)*(?:\s|[：:　]|$)")
 """A paragraph starting 表1, 表 1, 表2-1 … right before a table is that table's caption (表题)."""
+_CAPTION_LIMIT = 200
+"""Characters: a longer paragraph is prose about the table, not its caption."""
 _SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
 _IMAGE_FORMATS = {"PNG", "JPEG"}
 # ``**``/``***``/``__`` still in a text run after parsing: emphasis that did not open or close.
@@ -132,8 +134,8 @@ class BodyParser:
                 header_rows = len(rows)
         header = rows[0] if header_rows and any(rows[0]) else ()
         caption: Runs = ()
-        if blocks and isinstance(blocks[-1], Paragraph) and _TABLE_CAPTION.match(
-                "".join(run.text for run in blocks[-1].runs)):
+        before = "".join(run.text for run in blocks[-1].runs) if blocks and isinstance(blocks[-1], Paragraph) else ""
+        if _TABLE_CAPTION.match(before) and len(before) <= _CAPTION_LIMIT:
             caption = blocks.pop().runs
         return Table(header, tuple(rows[header_rows:]), where, caption, tuple(align), self.key_path)
 

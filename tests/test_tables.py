@@ -419,3 +419,39 @@ def test_table_style_keys_are_checked_at_their_line(tmp_path, setting, fragment)
         load_style(style)
     problem = next(p for p in error.value.problems if fragment in str(p))
     assert problem.location.line == at + 1
+
+
+def random_table(seed: int) -> str:
+    """A table of random shape and cells: empty, marks only, numbers, long Han, addresses, words."""
+    rng = random.Random(seed)
+    pool = ["", "3.2亿吨", "12%", "-0.5", "25亿～30亿吨", "（", "——", "……", "**加粗**", "[链接](https://a.org/x)",
+            URL, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij", "COP26", "“引号”", "。", "a", "2021年10月"]
+
+    def cell() -> str:
+        return rng.choice(pool) if rng.random() < 0.5 else (HAN * 80)[:rng.choice([1, 2, 5, 20, 60, 120, 400, 1500])]
+
+    columns = rng.choice([1, 2, 3, 4, 6, 10, 15, 25])
+    rows = [[cell() for _ in range(columns)] for _ in range(rng.choice([0, 1, 2, 5, 40, 150]))]
+    header = [cell() if rng.random() < 0.8 else "" for _ in range(columns)]
+    text = pipe_table(header, rows)
+    if rng.random() < 0.5:
+        text = "表1 标题" + HAN[:rng.randint(0, 20)] + "\n\n" + text
+    return "正文。\n\n" * rng.randint(0, 30) + text
+
+
+@pytest.mark.parametrize("seed", [140, 158, 3, 27, 51])
+def test_random_tables_are_set_or_refused_never_crash(seed):
+    """Seeds 140 and 158 once ended in ReportLab's "Splitting error" (a table of a header alone)."""
+    from layout.document import render_pdf
+    from layout.model import Article, Chapter, Edition, Issue
+
+    typesetter = Typesetter(STYLE, register_fonts(STYLE))
+    where = Location(Path("x.yaml"), 1, 1)
+    parser = BodyParser(where, "body", Path("."))
+    blocks = parser.parse(random_table(seed))
+    issue = Issue(Path("x.yaml"), Edition("t", "l", 2022, 3, None, "p", "c"),
+                  (Chapter("章", (Article("文", blocks, (), where),), where),), None)
+    try:
+        assert render_pdf(typesetter, issue).pages >= 3
+    except InputError as error:
+        assert "too wide for the 160 mm text frame" in str(error)

@@ -15,14 +15,15 @@ split across pages, and the three-line table (三线表) of Chinese reports.
   at a time down to ``table.min_size``; failing that it is refused at its line in the
   YAML (``InputError``), with what to do.
 * **Pages.** A row is kept whole unless it is taller than a quarter of the frame; such a
-  row is split between its lines to fill the page. The header row repeats at the top of every page the table
-  spans, and each page's part is closed by the bottom rule (by the whole grid, in
-  ``grid`` style). A caption (``表1 …``) is drawn above the first part, kept with it.
+  row is split between its lines to fill the page. The header row repeats at the top of
+  every page the table spans, and each page's part is closed by the bottom rule (by the
+  whole grid, in ``grid`` style). A caption (``表1 …``) is drawn above the first part,
+  kept with it.
 * **Alignment.** Cells sit at the top of their row, header cells in its middle. A column
   whose cells are all numbers (``1,234``, ``-0.5``, ``30%``, ``3.2亿吨``, ranges such as
   ``25亿～30亿``) is right-aligned, header included, and on the decimal point where every
-  cell is one quantity; other columns follow
-  ``text.table.align``; the Markdown delimiter row (``:--``, ``:-:``, ``--:``) overrides both.
+  cell is one quantity; other columns follow ``text.table.align``; the Markdown delimiter
+  row (``:--``, ``:-:``, ``--:``) overrides both.
 """
 
 from __future__ import annotations
@@ -220,7 +221,7 @@ class _TablePart(Flowable):
             rest = [halves[1]] + self.rows[i + 1:]
             break
         if not rest:
-            return [self]
+            return [self] if self.height <= avail_height + EPSILON else []
         if not taken:
             return []
         repeat = self.head if self.head is not None else None
@@ -408,8 +409,8 @@ class TableFlowable(_TablePart):
         self.grid = grid
         self.head = row_of(head, True) if head else None
         self.rows = [row_of(cells, False) for cells in rows]
-        if self.head is not None and self.head.height > HEADER_SHARE * self.frame_height:
-            self.rows.insert(0, self.head)  # too tall to repeat: an ordinary first row
+        if self.head is not None and (not self.rows or self.head.height > HEADER_SHARE * self.frame_height):
+            self.rows.insert(0, self.head)  # alone, or too tall to repeat: an ordinary first row
             self.head = None
         self._fitted_width = avail_width
 
