@@ -63,6 +63,7 @@ _SLACK = 1e-3
 """Points added to a cell's measure so that float rounding never wraps a cell set at its
 max-content width."""
 
+
 def frame_size(typesetter: Typesetter) -> tuple[float, float]:
     """Width and height of the text frame, in points."""
     page = typesetter.style.page
