@@ -36,7 +36,12 @@ Checks, each with page numbers and the offending line's text:
     first line (paragraphs are followed across pages by their first-line indent);
 ``no 孤字``
     no paragraph's last line holds fewer than ``min_last_line_chars`` characters besides
-    punctuation.
+    punctuation;
+``table cells``
+    in table rows (``/Table`` marked content), cells are told apart by gaps; between two
+    lines of one cell (``text.table``'s leading apart, overlapping), no number is broken
+    (a digit ends one line, a digit, mark or Han character starts the next), and no three
+    lines of a cell hold one character each (a collapsed column).
 
 The character classes are spelled out here again, from TYPOGRAPHY.md, rather than
 imported from the line breaker: the audit is a second opinion.
@@ -93,7 +98,10 @@ CHECKS = {
     "Han gap": f"no gap between Han characters wider than {MAX_HAN_GAP} em extra",
     "widows and orphans": "no page starts with a paragraph's lone last line or ends with its lone first line",
     "no 孤字": "no paragraph ends with a line of a single character",
+    "table cells": "no number broken across lines in a table cell, no column one character wide",
 }
+CELL_GAP = 0.75
+"""Ems: a wider gap between two glyphs of a table row separates two cells."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,9 @@ class Row:
     baseline: float
     glyphs: list[Glyph]
     spaces: int
+    table: bool = False
+    """The row is a table's (its glyphs are in ``/Table`` marked content): cells side by side,
+    so only the checks of single lines apply, not those of justified paragraphs."""
 
     @property
     def text(self) -> str:
@@ -245,8 +256,19 @@ def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFr
             glyphs.append(Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]), spaced))
             spaced = False
         if glyphs:
-            rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs)))
+            table = all(c.get("tag") == "Table" for c in chars_in_row)
+            rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs), table))
     return rows
+
+
+def _cells(row: Row) -> list[list[Glyph]]:
+    """A table row's glyphs, cell by cell (a gap wider than ``CELL_GAP`` ems between cells)."""
+    out = [[row.glyphs[0]]]
+    for before, glyph in zip(row.glyphs, row.glyphs[1:]):
+        if glyph.x0 - before.x1 > CELL_GAP * glyph.size:
+            out.append([])
+        out[-1].append(glyph)
+    return out
 
 
 def _kind(char: str) -> str:
@@ -299,8 +321,9 @@ class _Auditor:
         continued = False
         for index, row in enumerate(flow):
             following = flow[index + 1] if index + 1 < len(flow) else None
-            role = self._role(row)
-            carried, continued = continued, following is not None and self._continues(row, following, role)
+            role = None if row.table else self._role(row)
+            carried, continued = continued, (following is not None and row.table == following.table
+                                             and self._continues(row, following, role))
             if role is not None and role.first_line_indent:
                 self._widow_orphan(row, following, role, carried, continued)
                 if carried and not continued:
@@ -311,12 +334,13 @@ class _Auditor:
             self._han_gap(row)
             if following is not None:
                 self._no_split(row, following)
-            if continued:
+            if continued and not row.table:
                 self._url_break(row, following)
             if role is not None:
                 if continued:
                     self._flush(row)
                 self._han_latin(row, role)
+        self._table_cells([row for row in flow if row.table])
         return self.report
 
     def _find(self, check: str, row: Row, detail: str) -> None:
@@ -450,6 +474,30 @@ class _Auditor:
         real = [g.text for g in row.glyphs if _kind(g.text) in ("han", "latin")]
         if len(real) < self.style.typography.min_last_line_chars:
             self._find("no 孤字", row, f"the paragraph's last line holds only {''.join(real) or 'punctuation'}")
+
+    def _table_cells(self, rows: list[Row]) -> None:
+        text = self.style.text.table
+        ratio = text.leading.pt(text.size.pt()) / text.size.pt()
+        stacks: dict[tuple[int, float], int] = {}
+        for row, below in zip(rows, rows[1:]):
+            if below.page != row.page or abs(below.baseline - row.baseline - ratio * row.size) > LEADING_TOLERANCE:
+                continue
+            for upper in _cells(row):
+                for lower in _cells(below):
+                    if lower[0].x0 >= upper[-1].x1 or lower[-1].x1 <= upper[0].x0:
+                        continue  # not the same column
+                    self.report.checked["table cells"] += 1
+                    last, first = upper[-1].text, lower[0].text
+                    if (last.isdigit() or last == ".") and (first.isdigit() or first in ".%‰℃"
+                                                            or _kind(first) == "han"):
+                        self._find("table cells", below, f"a number broken across lines: {last}/{first}")
+                    key = (row.page, round(upper[0].x0))
+                    if len(upper) == len(lower) == 1:
+                        stacks[key] = stacks.get(key, 1) + 1
+                        if stacks[key] == 3:
+                            self._find("table cells", below, "a column one character wide")
+                    else:
+                        stacks.pop(key, None)
 
     def _url_break(self, row: Row, following: Row) -> None:
         text = row.text

@@ -34,6 +34,10 @@ _PARSER = use_cjk_emphasis(MarkdownIt("commonmark").enable("table").disable("tex
 _PARSER.validateLink = lambda url: True
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003134f]")
 _SOFTBREAK = "\x00softbreak"  # placeholder run, resolved once the neighbours are known
+_TABLE_CAPTION = re.compile(r"表\s*[0-9０-９]+(?:[-.－．][0-9０-９]+)*(?:\s|[：:　]|$)")
+"""A paragraph starting 表1, 表 1, 表2-1 … right before a table is that table's caption (表题)."""
+_CAPTION_LIMIT = 200
+"""Characters: a longer paragraph is prose about the table, not its caption."""
 _SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
 _IMAGE_FORMATS = {"PNG", "JPEG"}
 # ``**``/``***``/``__`` still in a text run after parsing: emphasis that did not open or close.
@@ -89,7 +93,7 @@ class BodyParser:
                 i = close + 1
             elif token.type == "table_open":
                 close = _matching_close(tokens, i)
-                blocks.append(self._table(tokens[i:close + 1], where))
+                blocks.append(self._table(tokens[i:close + 1], where, blocks))
                 i = close + 1
             else:
                 what = _UNSUPPORTED.get(token.type, f"'{token.type}'")
@@ -123,18 +127,27 @@ class BodyParser:
                 items[-1] = items[-1] + ((Run("\n"),) if items[-1] else ()) + runs
         return ListBlock(ordered, start, tuple(items), where)
 
-    def _table(self, tokens: list[Token], where: Location) -> Table:
+    def _table(self, tokens: list[Token], where: Location, blocks: list[Block]) -> Table:
+        """The table; a paragraph ``表1 …`` just before it (``blocks[-1]``) becomes its caption."""
         rows: list[tuple[Runs, ...]] = []
+        align: list[str | None] = []
         header_rows = 0
         for token in tokens:
             if token.type == "tr_open":
                 rows.append(())
+            elif token.type == "th_open":
+                style = str(token.attrs.get("style", ""))
+                align.append(style.removeprefix("text-align:") or None)
             elif token.type == "inline":
                 rows[-1] = rows[-1] + (self._runs(token, where),)
             elif token.type == "thead_close":
                 header_rows = len(rows)
-        header = rows[0] if header_rows else ()
-        return Table(header, tuple(rows[header_rows:]), where)
+        header = rows[0] if header_rows and any(rows[0]) else ()
+        caption: Runs = ()
+        before = "".join(run.text for run in blocks[-1].runs) if blocks and isinstance(blocks[-1], Paragraph) else ""
+        if _TABLE_CAPTION.match(before) and len(before) <= _CAPTION_LIMIT:
+            caption = blocks.pop().runs
+        return Table(header, tuple(rows[header_rows:]), where, caption, tuple(align), self.key_path)
 
     def _figure(self, image: Token, where: Location) -> Figure:
         src = str(image.attrs.get("src", ""))

@@ -51,9 +51,19 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Table:
+    """A pipe table; every row has as many cells as the header (Markdown pads or cuts)."""
+
     header: tuple[Runs, ...]
+    """Empty when the header row has no text."""
     rows: tuple[tuple[Runs, ...], ...]
     location: Location
+    caption: Runs = ()
+    """The paragraph ``表1 …`` written right before the table (表题); empty for none."""
+    align: tuple[str | None, ...] = ()
+    """Per column, what the Markdown delimiter row asks (``:--`` left, ``:-:`` center,
+    ``--:`` right), or None: numeric columns right, others left."""
+    key_path: str = ""
+    """Where the table is in the YAML (``chapters[0].articles[1].body``), for errors found in layout."""
 
 
 @dataclass(frozen=True)
