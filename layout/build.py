@@ -21,7 +21,7 @@ from pathlib import Path
 
 from layout.archival import DEFAULT_VARIANT, VARIANTS, make_archival
 from layout.document import Rendered, edition_metadata, render_pdf
-from layout.errors import BriefingError, Notice
+from layout.errors import BriefingError, InputError, Problem, as_errors
 from layout.fonts import check_coverage, find_font_file, register_fonts
 from layout.images import policy_for
 from layout.load import load_issue
@@ -51,8 +51,11 @@ class Prepared:
     timings: dict[str, float] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)
     """Every file the build reads: edition, style chain, figures, fonts."""
-    notices: list[Notice] = field(default_factory=list)
-    """Warnings and notes that do not stop the build (the CLI prints them)."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Problems of severity warning: the caller prints them; the build goes on."""
+    notes: list[Problem] = field(default_factory=list)
+    """What the build did on its own (a figure's colours converted for PDF/A): printed, never
+    counted as a warning."""
 
 
 class _Stages:
@@ -82,11 +85,14 @@ def check_environment() -> None:
 
 
 def prepare(edition: Path, style: str | None = None, progress: Progress | None = None,
-            timings: dict[str, float] | None = None, variant: str = DEFAULT_VARIANT) -> Prepared:
+            timings: dict[str, float] | None = None, strict: bool = False,
+            variant: str = DEFAULT_VARIANT) -> Prepared:
     """Load and check everything that needs no layout; raise InputError with all problems found.
 
     ``style`` (``--style``) is a name or a path relative to the working directory; the edition's
-    ``style:`` is a name or a path relative to the edition (layout.publication: the lookup order)."""
+    ``style:`` is a name or a path relative to the edition (layout.publication: the lookup order).
+    With ``strict``, warnings are raised as errors. ``variant`` decides what figures' pixels
+    become (layout.images), and so the notes."""
     timings = {} if timings is None else timings
     stages = _Stages(timings, progress)
     check_environment()
@@ -104,11 +110,16 @@ def prepare(edition: Path, style: str | None = None, progress: Progress | None =
         fonts = register_fonts(loaded_style)
     with stages.stage("coverage"):
         check_coverage(issue, loaded_style, fonts)
+    typesetter = Typesetter(loaded_style, fonts, policy_for(VARIANTS[variant].flavour))
+    figures = figure_notices(typesetter, issue)
+    warnings = list(issue.warnings) + [problem for problem in figures if problem.is_warning]
+    if strict and warnings:
+        raise InputError(as_errors(warnings))
     fonts_read = [find_font_file(spec.file, loaded_style) for spec in loaded_style.fonts.faces.values()]
     inputs = [edition, style_path, *{location.file for location in loaded_style.locations.values()},
               *_figures(issue), *(path for path in fonts_read if path is not None)]
-    typesetter = Typesetter(loaded_style, fonts, policy_for(VARIANTS[variant].flavour))
-    return Prepared(issue, typesetter, timings, inputs, figure_notices(typesetter, issue))
+    return Prepared(issue, typesetter, timings, inputs, warnings,
+                    [problem for problem in figures if not problem.is_warning])
 
 
 def _figures(issue: Issue) -> list[Path]:
@@ -117,7 +128,8 @@ def _figures(issue: Issue) -> list[Path]:
 
 
 def build_edition(edition: Path, output: Path | None, style: str | None = None,
-                  variant: str = DEFAULT_VARIANT, progress: Progress | None = None) -> tuple[Prepared, Rendered]:
+                  variant: str = DEFAULT_VARIANT, progress: Progress | None = None,
+                  strict: bool = False) -> tuple[Prepared, Rendered]:
     """Render ``edition`` and write it to ``output`` as ``variant`` (see layout.archival).
 
     With ``output`` None nothing is written (``briefing validate``): every other stage runs,
@@ -125,7 +137,7 @@ def build_edition(edition: Path, output: Path | None, style: str | None = None,
     if output is not None:
         check_output(output, [edition])
     timings: dict[str, float] = {}
-    prepared = prepare(edition, style, progress, timings, variant)
+    prepared = prepare(edition, style, progress, timings, strict, variant)
     if output is not None:
         check_output(output, prepared.inputs)
     stages = _Stages(timings, progress)

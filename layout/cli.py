@@ -53,6 +53,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--style", help=style_help)
     build.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a", help=pdf_a_help)
     build.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate = commands.add_parser("validate", help="run the whole build (layout, archival finishing and its "
                                                     "validation) without writing the PDF")
     validate.add_argument("edition", type=Path)
@@ -60,6 +61,7 @@ def make_parser() -> argparse.ArgumentParser:
     validate.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a",
                           help=pdf_a_help)
     validate.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check = commands.add_parser("check", help="audit a built PDF: PDF/A, fonts, metadata, TOC, footers, links, "
                                               "typography; reads only the PDF")
     check.add_argument("pdf", type=Path)
@@ -96,6 +98,16 @@ def print_checks(results: list[CheckResult], as_json: bool) -> None:
     absent = sum(r.status == "n/a" for r in results)
     summary = f"{len(results) - failed - skipped - absent} passed, {failed} failed, {skipped} skipped"
     print(summary + (f", {absent} not applicable" if absent else ""))
+
+
+def print_warnings(warnings: list, notes: list = ()) -> None:
+    """Each note (what the build did on its own: a figure's colours converted) and each
+    warning on its own line (stderr), then how many warnings; nothing when there are none."""
+    for problem in [*notes, *warnings]:
+        print(problem, file=sys.stderr)
+    if warnings:
+        print(f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''} (--strict makes them errors)",
+              file=sys.stderr)
 
 
 def _display_width(text: str) -> int:
@@ -157,17 +169,17 @@ def _command(args: argparse.Namespace) -> int:
             check_output(args.output, [args.edition])  # -o "" is no file, not the working directory
         output = Path(os.path.abspath(args.output if args.output is not None else default_output(args.edition)))
         clock = time.perf_counter()
-        prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress)
+        prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress, args.strict)
+        print_warnings(prepared.warnings, prepared.notes)
         seconds = time.perf_counter() - clock
-        _print_notices(prepared.notices)
         _say(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
         if seconds > SLOW_BUILD and not args.quiet:
             stages = ", ".join(f"{name} {spent:.1f} s" for name, spent in prepared.timings.items())
             print(f"stages: {stages}", file=sys.stderr)
         return ExitCode.OK
     if args.command == "validate":
-        prepared, _ = build_edition(args.edition, None, args.style, args.pdf_a, Progress(args.quiet))
-        _print_notices(prepared.notices)
+        prepared, _ = build_edition(args.edition, None, args.style, args.pdf_a, Progress(args.quiet), args.strict)
+        print_warnings(prepared.warnings, prepared.notes)
         _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
     if args.command == "check":
@@ -176,12 +188,6 @@ def _command(args: argparse.Namespace) -> int:
         _say(lambda: print_checks(results, args.json))
         return code
     return _list_styles(args.where)
-
-
-def _print_notices(notices) -> None:
-    """Warnings and notes (``file:line:col: warning: …``), on stderr like errors."""
-    for notice in notices:
-        print(notice, file=sys.stderr)
 
 
 def _list_styles(where: Path | None) -> int:

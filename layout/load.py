@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from layout.errors import InputError, Location, Problem
+from layout.errors import InputError, Location, Problem, quote, split_problems
 from layout.markup import BodyParser
 from layout.model import (Article, BackPage, Block, Chapter, Contact, Edition, Issue, Paragraph,
                           Run, Source)
@@ -32,9 +33,10 @@ def load_issue(path: Path) -> Issue:
         raise InputError(problems + _date_problems(doc))
     builder = _IssueBuilder(doc)
     issue = builder.issue()
-    if builder.problems:
+    errors, warnings = split_problems(builder.problems)
+    if errors:
         raise InputError(builder.problems)
-    return issue
+    return dataclasses.replace(issue, warnings=tuple(warnings))
 
 
 def _date_problems(doc: YamlDocument) -> list[Problem]:

@@ -186,8 +186,6 @@ class TypographyStyle:
     """Space between a Han character and a Latin word or number (``COP26``, ``2021``); 0pt for
     none. A space the editor typed at such a boundary is replaced by it; no gap appears
     next to Chinese punctuation or at a line's start or end."""
-    url_break_after: str = "/.-_?&=#"
-    """Characters after which a web address may be broken across lines (nowhere else)."""
     widows: int = 2
     """Fewest lines of a paragraph carried over to the top of the next page."""
     orphans: int = 2
@@ -199,6 +197,43 @@ class TypographyStyle:
     """Lines are filled one by one; where that leaves a justified line with more than this
     much extra space per gap (a long web address or Latin term that would not fit), the
     whole paragraph is re-broken for the most even spacing overall."""
+    max_han_gap: Length = _len("0.25em")
+    """Most extra space justification may put in one gap (between two Han characters, or
+    next to one). A line that cannot be justified within it (beside a long web address)
+    is broken elsewhere, preferably inside the address, or else set ragged (left-aligned)
+    instead of letter-spaced. ``briefing check`` holds PDFs to 0.25 em."""
+
+
+@dataclass(frozen=True)
+class TableStyle:
+    """Pipe tables (``layout.pages.table``). Cells take font, size, leading and colour from
+    ``text.table``; ``em`` lengths here are relative to that size."""
+
+    rules: Literal["three_line", "grid"] = "three_line"
+    """``three_line``: the three-line table (三线表) of Chinese reports, a thick rule above and
+    below the table and a thin one under the header row; ``grid``: every cell ruled."""
+    outer_rule: Length = _len("1pt")
+    """Width of the rules above and below the table (and of a grid's border)."""
+    inner_rule: Length = _len("0.5pt")
+    """Width of the rule under the header row (and of a grid's inner lines)."""
+    rule_color: str = "text"
+    """A name from ``colors`` or #rrggbb."""
+    width: Literal["full", "auto"] = "full"
+    """``full``: the table spans the text frame; ``auto``: as wide as its content needs, at
+    most the frame, centred (a browser's auto table layout)."""
+    padding_x: Length = _len("0.5em")
+    """Space left and right of a cell's text."""
+    padding_y: Length = _len("0.3em")
+    """Space above and below a cell's text."""
+    min_size: Length = _len("7.5pt")
+    """A table too wide for the frame at ``text.table.size`` is set smaller, down to this
+    size; one that does not fit even then is refused at its line."""
+    header_font: str | None = None
+    """Face of the header row; defaults to ``text.table.bold_font``."""
+    caption_gap: Length = _len("3pt")
+    """Space between a caption (表题, a paragraph ``表1 …`` right before the table) and the table."""
+    space_before: Length = _len("6pt")
+    space_after: Length = _len("8pt")
 
 
 @dataclass(frozen=True)
@@ -234,6 +269,7 @@ class Style:
     headings: HeadingStyle = field(default_factory=HeadingStyle)
     back: BackStyle = field(default_factory=BackStyle)
     typography: TypographyStyle = field(default_factory=TypographyStyle)
+    table: TableStyle = field(default_factory=TableStyle)
     wording: Wording = field(default_factory=Wording)
     language: str = "zh-CN"
     path: Path = Path("styles/briefing.yaml")
@@ -456,6 +492,7 @@ def _check_wording(style: Style, converter: _Converter) -> None:
 def _check_references(style: Style, converter: _Converter, problems: list[Problem]) -> None:
     """Every font and colour a style names must exist."""
     _check_wording(style, converter)
+    _check_table(style, converter)
     faces = style.fonts.faces
     for name, face in faces.items():
         for i, other in enumerate(face.fallback):
@@ -475,3 +512,28 @@ def _check_references(style: Style, converter: _Converter, problems: list[Proble
         if text.color not in style.colors and not colors_ok.fullmatch(text.color):
             converter.problem(("text", role.name, "color"),
                               f"'{text.color}' is neither a colour name ({', '.join(style.colors)}) nor #rrggbb")
+
+
+def _check_table(style: Style, converter: _Converter) -> None:
+    """The ``table:`` section: faces and colours that exist, lengths in their range."""
+    table = style.table
+    if table.header_font is not None and table.header_font not in style.fonts.faces:
+        converter.problem(("table", "header_font"), f"no face named '{table.header_font}'; "
+                                                    f"faces: {', '.join(style.fonts.faces)}")
+    if table.rule_color not in style.colors and not re.fullmatch(r"#[0-9a-fA-F]{6}", table.rule_color):
+        converter.problem(("table", "rule_color"), f"'{table.rule_color}' is neither a colour name "
+                                                   f"({', '.join(style.colors)}) nor #rrggbb")
+    size = style.text.table.size.pt()
+    limits = {"outer_rule": (0, 6, "pt"), "inner_rule": (0, 6, "pt"), "padding_x": (0, 3, "em"),
+              "padding_y": (0, 3, "em"), "caption_gap": (0, 36, "pt"), "space_before": (0, 72, "pt"),
+              "space_after": (0, 72, "pt")}
+    for key, (low, high, unit) in limits.items():
+        value = getattr(table, key).pt(size)
+        top = high * (size if unit == "em" else 1)
+        if not low <= value <= top:
+            converter.problem(("table", key), f"{value:g} pt is out of range; write a length from 0 to "
+                                              f"{high:g}{unit}")
+    min_size = table.min_size.pt(size)
+    if not 4 <= min_size <= max(size, 4):
+        converter.problem(("table", "min_size"), f"{min_size:g} pt is out of range; write a size from 4pt "
+                                                 f"to the table text's size ({size:g}pt)")

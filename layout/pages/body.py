@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from reportlab.lib.colors import HexColor
-from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak
 
 from layout import model
 from layout.pages.figures import figure
 from layout.pages.flowables import Anchor, Heading
+from layout.pages.table import make_table
 from layout.pages.typeset import Typesetter
 
 
@@ -87,20 +87,9 @@ def list_items(typesetter: Typesetter, block: model.ListBlock) -> list[Flowable]
     return items
 
 
-def table(typesetter: Typesetter, block: model.Table) -> Table:
-    rows = ([block.header] if block.header else []) + list(block.rows)
-    cells = [[typesetter.make_paragraph(cell, "table", firstLineIndent=0, spaceBefore=0, spaceAfter=0)
-              for cell in row] for row in rows]
-    font = typesetter.fonts.names[typesetter.text_style("table").font]
-    bold = typesetter.fonts.names[typesetter.text_style("table").bold_font or typesetter.text_style("table").font]
-    line = HexColor(typesetter.style.color("muted"))
-    commands = [("FONT", (0, 0), (-1, -1), font, typesetter.size("table")),
-                ("GRID", (0, 0), (-1, -1), 0.4, line), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if block.header:
-        commands.append(("FONT", (0, 0), (-1, 0), bold, typesetter.size("table")))
-    result = Table(cells, repeatRows=1 if block.header else 0, hAlign="CENTER")
-    result.setStyle(TableStyle(commands))
-    return result
+def table(typesetter: Typesetter, block: model.Table) -> Flowable:
+    """A pipe table (``layout.pages.table``); InputError at its line if it cannot fit the frame."""
+    return make_table(typesetter, block)
 
 
 def source_line(typesetter: Typesetter, source: model.Source) -> Flowable:

@@ -5,7 +5,8 @@ Replaces ReportLab's ``Paragraph(wordWrap='CJK')`` for every paragraph the layou
 places the glyphs and draws them:
 
 * **Justification.** The space left on a non-last line goes equally to every gap next to
-  a Chinese character and to every space, never inside a Latin word or number.
+  a Chinese character and to every space, never inside a Latin word or number; a line
+  the breaker marks ``ragged`` (it would need more than ``max_han_gap``) is left-aligned.
 * **Drawing.** One text object per paragraph; glyphs are positioned exactly with ``Td``
   and ``TJ`` offsets (no ``Tc``), so text extraction reads the true positions. Links get
   one ``/URI`` rectangle per line fragment, each carrying the whole address.
@@ -172,7 +173,7 @@ class CJKParagraph(Flowable):
         ratio = used / line.shrinkable if line.shrinkable > EPSILON else 0.0
         room = self._line_avail(index) - (line.width - used)
         per_gap = 0.0
-        if self.style.alignment == "justify" and not line.last and room > EPSILON:
+        if self.style.alignment == "justify" and not (line.last or line.ragged) and room > EPSILON:
             gaps = sum(text.stretch[line.start:line.end])
             per_gap = room / gaps if gaps else 0.0
         x = self._line_x(index, line)

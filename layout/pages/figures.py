@@ -14,7 +14,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from layout import model
-from layout.errors import Notice
+from layout.errors import Problem, note, warning
 from layout.images import (LOW_PPI, ImageInfo, ImagePolicy, conversion, effective_ppi, inspect_image, pdf_image,
                            placed_size)
 from layout.pages.typeset import Typesetter
@@ -92,7 +92,7 @@ class FigureFlowable(Flowable):
             self.caption.drawOn(self.canv, 0, 0)
 
 
-def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Notice]:
+def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Problem]:
     """A warning for each figure that prints below LOW_PPI where it is placed, and a note
     for each whose pixels the PDF variant makes us convert."""
     bodies = [article.blocks for chapter in issue.chapters for article in chapter.articles]
@@ -105,11 +105,10 @@ def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Notice]:
         ppi = effective_ppi(placed.info, width, placed.draw_height)
         if ppi < LOW_PPI:
             need = math.ceil(width / 72 * LOW_PPI)
-            notices.append(Notice(block.location, f"figure '{name}' prints at {ppi:.0f} ppi "
+            notices.append(warning(block.location, f"figure '{name}' prints at {ppi:.0f} ppi "
                                   f"({width / 72 * 25.4:.0f} mm wide), below {LOW_PPI:.0f}, and will look "
                                   f"soft in print; use a file at least {need} px wide"))
         done = conversion(placed.info, typesetter.images)
         if done:
-            notices.append(Notice(block.location, f"figure '{name}': {done} for {typesetter.images.variant}",
-                                  level="note"))
+            notices.append(note(block.location, f"figure '{name}': {done} for {typesetter.images.variant}"))
     return notices
