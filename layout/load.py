@@ -60,8 +60,11 @@ _CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0b: "vertical t
                   0x2028: "line separator", 0x2029: "paragraph separator"}
 
 
-def _control_message(char: str) -> str:
+def _control_message(char: str, raw: bool) -> str:
     name = _CONTROL_NAMES.get(ord(char), "an invisible control character")
+    if raw and char in "\u2028\u2029\x85":  # YAML would break the line here; editors show nothing
+        return (f"an invisible {name} (U+{ord(char):04X}), usually pasted from Word or a web page; "
+                "delete it, and press Enter where a new line was meant")
     return (f"control character U+{ord(char):04X} ({name}) cannot be printed; delete it (in a "
             "double-quoted value, the escape that makes it, such as \\a or \\x1b; for a line "
             "break write the text as a | block)")
@@ -79,7 +82,9 @@ class _IssueBuilder:
         value = self._get(path)
         key_path = format_key_path(path)
         for char in dict.fromkeys(_CONTROL.findall(value)):
-            self.problems.append(Problem(self.doc.locate_char(path, char), _control_message(char), key_path))
+            start, end = self.doc.spans.get(tuple(path), (0, 0))
+            raw = char in self.doc.source[start:end]
+            self.problems.append(Problem(self.doc.locate_char(path, char), _control_message(char, raw), key_path))
         # Decomposed text (NFD, as macOS copies it: e + U+0301) is drawn as its composed form.
         self.texts.extend((unicodedata.normalize("NFC", piece), where, key_path)
                           for piece, where in self.doc.segments(path))

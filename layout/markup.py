@@ -40,7 +40,8 @@ _TABLE_CAPTION = re.compile(r"表\s*[0-9０-９]+(?:[-.－．][0-9０-９]+)*(?:
 _CAPTION_LIMIT = 200
 """Characters: a longer paragraph is prose about the table, not its caption."""
 _SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
-# ``![caption](a b.png)``: not an image to CommonMark (a space ends the destination).
+# ``![caption](a b.png)``: not an image to CommonMark (a space ends the destination), but a
+# figure to the editor who typed the file's name: placed like one.
 _SPACED_FIGURE = re.compile(r"!\[([^\]\n]*)\]\(([^<>()\n]*\s[^<>()\n]*)\)")
 # ``**``/``***``/``__`` still in a text run after parsing: emphasis that did not open or close.
 _LITERAL_EMPHASIS = re.compile(r"(?<!\*)\*{2,3}(?!\*)|(?<!_)__(?!_)")
@@ -117,11 +118,9 @@ class BodyParser:
         children = inline.children or []
         if len(children) == 1 and children[0].type == "image":
             return self._figure(children[0], where)
-        broken = _SPACED_FIGURE.fullmatch(inline.content.strip())
-        if broken:
-            self._problem(where, "this looks like a figure, but CommonMark reads it as text because its file "
-                                 "name has a space; write the path in angle brackets, "
-                                 f"![{broken.group(1)}](<{broken.group(2)}>)")
+        spaced = _SPACED_FIGURE.fullmatch(inline.content.strip())
+        if spaced:  # CommonMark reads it as text; the editor meant the figure, as they typed it
+            return Figure(self._image_path(spaced.group(2).strip(), where), spaced.group(1), where)
         return Paragraph(self._runs(inline, where), where)
 
     def _list(self, tokens: list[Token], where: Location) -> ListBlock:

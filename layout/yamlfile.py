@@ -140,15 +140,13 @@ def read_yaml(path: Path) -> YamlDocument:
                                   f"iconv -f GB18030 -t UTF-8 {path.name})")]) from None
     if not text.strip():
         raise InputError([Problem(Location(path, 1, 1), "file is empty; see issues/2021-10.yaml for the format")])
-    # Lines are counted as editors count them: a lone CR (old Mac files) is a line break,
-    # as PyYAML takes it; U+2028, U+2029 and NEL, which PyYAML would also count but editors
-    # do not, are refused before they can shift every later line number.
+    # Lines are counted as editors count them: a lone CR (old Mac files) is a line break, as
+    # PyYAML takes it. U+2028, U+2029 and NEL PyYAML would count too, where editors do not:
+    # it reads them as stand-ins of the same length (so every index still matches the
+    # file), and the values get them back, for load to report at their own line and column.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    separators = [_separator_problem(path, text, match.start()) for match in _SEPARATORS.finditer(text)]
-    if separators:
-        raise InputError(separators[:MAX_REPORTED])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text.translate(_STAND_INS), Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_problem(path, text, exc)]) from None
     except yaml.reader.ReaderError as exc:
@@ -167,7 +165,7 @@ def read_yaml(path: Path) -> YamlDocument:
         raise InputError([Problem(Location(path, 1, 1), "file has only comments; "
                                   "see issues/2021-10.yaml for the format")])
     doc = YamlDocument(path, None, {}, {}, text)
-    lines = text.splitlines()
+    lines = text.split("\n")
     _check_expansion(path, node, lines)
     walker = _Walker(doc, lines)
     doc.data = walker.plain(node, ())
@@ -176,17 +174,9 @@ def read_yaml(path: Path) -> YamlDocument:
     return doc
 
 
-_SEPARATORS = re.compile("[\u2028\u2029\x85]")
-_SEPARATOR_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "next-line (NEL)"}
-MAX_REPORTED = 50
-
-
-def _separator_problem(path: Path, text: str, index: int) -> Problem:
-    char = text[index]
-    line_start = text.rfind("\n", 0, index) + 1
-    return Problem(Location(path, text.count("\n", 0, index) + 1, index - line_start + 1),
-                   f"an invisible {_SEPARATOR_NAMES[char]} character (U+{ord(char):04X}, usually pasted "
-                   "from Word or a web page); delete it, and press Enter where a new line was meant")
+_STAND_INS = {0x2028: 0xFDD0, 0x2029: 0xFDD1, 0x85: 0xFDD2}
+"""Line separators PyYAML would count as line breaks → noncharacters it reads as text."""
+_RESTORE = {value: key for key, value in _STAND_INS.items()}
 
 
 # What PyYAML says → what the editor should do, keyed by a fragment of its message.
@@ -221,7 +211,7 @@ def _syntax_problem(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem
             if fragment in ("quoted scalar", "flow sequence", "flow mapping") and exc.context_mark:
                 mark = exc.context_mark
             break
-    lines = text.splitlines()
+    lines = text.split("\n")
     if exc.problem_mark and "\t" in (lines[exc.problem_mark.line:exc.problem_mark.line + 1] or [""])[0]:
         mark = exc.problem_mark
         advice = "a tab character: YAML indents with spaces only; replace the tab with spaces"
@@ -300,7 +290,7 @@ class _Walker:
                     self.problems.append(Problem(Location(self.doc.path, *_position(key_node, self.lines)),
                                                  "a key must be a plain word; write it as name: value", format_key_path(path)))
                     continue
-                key = key_node.value
+                key = key_node.value.translate(_RESTORE)
                 if key in out:
                     self.problems.append(Problem(Location(self.doc.path, *_position(key_node, self.lines)),
                                                  f"duplicate key {quote(key)}; keep only one",
@@ -325,7 +315,7 @@ class _Walker:
                                              f"{quote(node.value)} is not a valid {tag}; remove the '!!{tag}' tag",
                                              format_key_path(path)))
                 return None
-        return node.value
+        return node.value.translate(_RESTORE)
 
 
 def _position(node: yaml.Node, lines: list[str]) -> tuple[int, int]:

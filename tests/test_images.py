@@ -175,10 +175,14 @@ def test_figures_are_placed_at_their_resolution_and_shrunk_to_fit_both_ways(gall
 
 def test_a_72_ppi_figure_is_placed_at_72_ppi_and_gets_a_warning_naming_it(gallery, gallery_notes):
     _, path, names, outputs = gallery
-    line = figure_line(names.index("lowres.png"))
+    key = "chapters[0].articles[0].body"
     warnings = [w for w in gallery_notes["1b"].splitlines() if ": warning: " in w]
-    assert warnings == [f"{path}:{line}:11: warning: figure 'lowres.png' prints at 72 ppi (141 mm wide), "
-                        "below 150, and will look soft in print; use a file at least 834 px wide"]
+    assert warnings == [
+        f"{path}:{figure_line(names.index('tiny.png'))}:11: warning: {key}: figure 'tiny.png' is 40 × 40 px and "
+        "prints 7 × 7 mm at 150 ppi, too small to read; use a larger image, or record a lower resolution in the file",
+        f"{path}:{figure_line(names.index('lowres.png'))}:11: warning: {key}: figure 'lowres.png' prints at 72 ppi "
+        "(141 × 106 mm), below 150, and will look soft in print; use a file at least 834 px wide"]
+    assert "2 warnings (--strict makes them errors)" in gallery_notes["1b"]
 
 
 def test_pdf_a_1b_has_no_transparency_and_no_cmyk(gallery):
@@ -226,13 +230,16 @@ def test_each_conversion_is_noted_in_one_line_naming_the_file(gallery, gallery_n
     assert {n.split("figure '")[1].split("'")[0] for n in notes} == expected_1b
     for note in notes:
         name = note.split("figure '")[1].split("'")[0]
-        assert note.startswith(f"{path}:{figure_line(names.index(name))}:11: note: figure '{name}': ")
-        assert note.endswith("for PDF/A-1b")
+        assert note.startswith(f"{path}:{figure_line(names.index(name))}:11: note: chapters[0].articles[0].body: "
+                               f"figure '{name}': ")
+        assert "for PDF/A-1b; " in note
     assert "transparency flattened onto white" in next(n for n in notes if "'rgba.png'" in n)
     assert "CMYK converted to sRGB" in next(n for n in notes if "'cmyk.jpg'" in n)
     notes_2b = [n for n in gallery_notes["2b"].splitlines() if ": note: " in n]
-    assert notes_2b == [f"{path}:{figure_line(names.index('cmyk.jpg'))}:11: note: figure 'cmyk.jpg': "
-                        "CMYK converted to sRGB for PDF/A-2b"]
+    assert notes_2b == [f"{path}:{figure_line(names.index('cmyk.jpg'))}:11: note: chapters[0].articles[0].body: "
+                        "figure 'cmyk.jpg': CMYK converted to sRGB for PDF/A-2b; to choose the colours yourself, "
+                        "export the image as sRGB"]
+    assert "to keep it, build with --pdf-a 2b" in next(n for n in notes if "'rgba.png'" in n)
 
 
 @pytest.mark.parametrize("written", ["figures/排放 趋势.png", "<figures/排放 趋势.png>",
@@ -244,13 +251,6 @@ def test_figure_names_with_chinese_and_spaces_are_found(tmp_path, written, capsy
     Image.new("RGB", (300, 200), (50, 150, 50)).save(figures / "排放 趋势.png")
     path = edition(tmp_path, ["图前。", f"![图一]({written})"])
     code, _, err = run("validate", str(path), capsys=capsys)
-    if written == "figures/排放 趋势.png":  # CommonMark: a destination with a space needs <…> or %20
-        assert code == 1
-        assert err.splitlines()[0] == (
-            f"{path}:{figure_line(1)}:11: chapters[0].articles[0].body: this looks like a figure, but "
-            "CommonMark reads it as text because its file name has a space; write the path in angle "
-            "brackets, ![图一](<figures/排放 趋势.png>)")
-        return
     assert (code, err) == (0, "")
     assert build(path, tmp_path / "x.pdf") == 0
     assert len(placed(tmp_path / "x.pdf")) == 1
@@ -434,3 +434,25 @@ def test_figures_one_pixel_thin_or_one_pixel_in_all_build(tmp_path):
     assert width(images[1][1]) == pytest.approx(x1 - x0, abs=0.5)
     assert width(images[2][1]) == pytest.approx(72 / DEFAULT_PPI, abs=0.01)
     assert _failed_checks(output) == []
+
+
+def test_a_spaced_figure_path_that_names_no_file_is_refused_at_its_line(tmp_path, capsys):
+    path = edition(tmp_path, ["图前。", "![图一](figures/没有 这个.png)"])
+    code, _, err = run("validate", str(path), capsys=capsys)
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"{path}:{figure_line(1)}:11: chapters[0].articles[0].body: "
+                                          "image 'figures/没有 这个.png' not found")
+
+
+def test_forty_figures_stay_under_500_mb(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    for i in range(4):
+        Image.new("RGB", (2000, 1500), (20 * i, 96, 74)).save(figures / f"f{i}.png")
+    path = edition(tmp_path, [f"![图{i}](figures/f{i % 4}.png)" for i in range(40)])
+    result = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, "build", str(path), "-o", str(tmp_path / "x.pdf")],
+                            capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, timeout=120)
+    code, peak_kb = result.stdout.split()[-2:]
+    assert code == "0", result.stderr
+    assert int(peak_kb) < 500 * 1024
+    assert len(placed(tmp_path / "x.pdf")) == 40

@@ -86,17 +86,24 @@ def test_a_raw_control_character_is_refused_at_its_line_and_column(tmp_path, cap
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"], ids=["U+2028", "U+2029", "NEL"])
 def test_unicode_line_separators_are_refused_where_an_editor_shows_them(tmp_path, capsys, separator):
-    # Two of them, ten lines apart: PyYAML counts each as a line break, so a report counted
-    # its way would put the second one line too low. Editors do not break lines there.
-    text = edition_text(title=f"测试{separator}简报", body=f"第一段{separator}继续。")
+    # PyYAML counts each as a line break, so a report counted its way would put everything
+    # after the first one line too low; editors do not break lines there. A later problem
+    # (a BEL escape in the article's title) is reported in the same run, at its own line.
+    text = edition_text(title=f"测试{separator}简报", body=f"第一段{separator}继续。", article='"文\\a章"')
     path = write_edition(tmp_path, text)
     body_line = EDITION.splitlines().index("          {body}") + 1
+    article_line = EDITION.splitlines().index("      - title: {article}") + 1
     code, err = run(capsys, "validate", str(path))
+    name = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "NEL"}[separator]
+    advice = (f"an invisible {name} (U+{ord(separator):04X}), usually pasted from Word or a web page; "
+              "delete it, and press Enter where a new line was meant")
     assert code == 1
-    assert [line.split(": ")[0] for line in err[:2]] == [f"{path}:2:12", f"{path}:{body_line}:14"]
-    assert f"(U+{ord(separator):04X}, usually pasted from Word or a web page); delete it, and press " \
-           "Enter where a new line was meant" in err[0]
-    assert err[2] == "2 problems; nothing was written"
+    assert err[:2] == [f"{path}:2:12: edition.title: {advice}",
+                       f"{path}:{article_line}:18: chapters[0].articles[0].title: control character U+0007 (BEL) "
+                       "cannot be printed; delete it (in a double-quoted value, the escape that makes it, such as "
+                       "\\a or \\x1b; for a line break write the text as a | block)"]
+    assert err[2] == f"{path}:{body_line}:14: chapters[0].articles[0].body: {advice}"
+    assert err[3] == "3 problems; nothing was written"
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["CRLF", "CR"])

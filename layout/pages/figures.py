@@ -21,6 +21,8 @@ from layout.pages.typeset import Typesetter
 
 SLACK = 1.0
 """Points kept free below a figure as tall as the frame, against rounding at its edge."""
+MIN_SIZE_MM = 15.0
+"""A figure whose longer side prints shorter than this gets a warning: too small to read."""
 MIN_SHRINK = 0.8
 """A figure that does not fit the rest of a page is set up to 20% smaller to stay there
 (the heading or paragraph above it keeps its figure); smaller than that, it moves on."""
@@ -52,7 +54,6 @@ class FigureFlowable(Flowable):
         super().__init__()
         self.info, self.policy, self.frame_height, self.caption = info, policy, frame_height, caption
         self.draw_width = self.draw_height = self.caption_height = self.gap = 0.0
-        self._source = None
 
     def wrap(self, avail_width, avail_height):
         room = self.frame_height - SLACK
@@ -81,34 +82,46 @@ class FigureFlowable(Flowable):
         return []  # whole on the next page
 
     def draw(self):
-        if self._source is None:  # decoded once, reused by every layout pass
-            source = pdf_image(self.info, self.policy, (self.draw_width, self.draw_height))
-            self._source = source if isinstance(source, str) else ImageReader(
-                source.convert("RGBA") if getattr(source, "mode", "") == "LA" else source)
-        alpha = getattr(getattr(self._source, "_image", None), "mode", "") == "RGBA"
-        self.canv.drawImage(self._source, (self.width - self.draw_width) / 2, self.height - self.draw_height,
+        # Decoded afresh in each layout pass and dropped once drawn: forty figures held
+        # decoded at once would take the memory of forty full-page bitmaps.
+        source = pdf_image(self.info, self.policy, (self.draw_width, self.draw_height))
+        reader = source if isinstance(source, str) else ImageReader(
+            source.convert("RGBA") if getattr(source, "mode", "") == "LA" else source)
+        alpha = getattr(source, "mode", "") in ("RGBA", "LA")
+        self.canv.drawImage(reader, (self.width - self.draw_width) / 2, self.height - self.draw_height,
                             self.draw_width, self.draw_height, mask="auto" if alpha else None)
         if self.caption is not None:
             self.caption.drawOn(self.canv, 0, 0)
 
 
 def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Problem]:
-    """A warning for each figure that prints below LOW_PPI where it is placed, and a note
-    for each whose pixels the PDF variant makes us convert."""
-    bodies = [article.blocks for chapter in issue.chapters for article in chapter.articles]
-    bodies += [issue.back_page.blocks] if issue.back_page else []
+    """A warning for each figure that prints below LOW_PPI where it is placed, or so small
+    (under MIN_SIZE_MM on its longer side) that it cannot be read; a note for each whose
+    pixels the PDF variant makes us convert."""
+    bodies = [(f"chapters[{c}].articles[{a}].body", article.blocks)
+              for c, chapter in enumerate(issue.chapters) for a, article in enumerate(chapter.articles)]
+    bodies += [("back_page.text", issue.back_page.blocks)] if issue.back_page else []
     notices = []
-    for block in (b for blocks in bodies for b in blocks if isinstance(b, model.Figure)):
+    for key_path, block in ((key, b) for key, blocks in bodies for b in blocks if isinstance(b, model.Figure)):
         placed = figure(typesetter, block)
         placed.wrap(frame_width(typesetter), placed.frame_height)
-        name, width = block.path.name, placed.draw_width
-        ppi = effective_ppi(placed.info, width, placed.draw_height)
+        name, width, height = block.path.name, placed.draw_width, placed.draw_height
+        ppi = effective_ppi(placed.info, width, height)
+        size = f"{width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
         if ppi < LOW_PPI:
             need = math.ceil(width / 72 * LOW_PPI)
-            notices.append(warning(block.location, f"figure '{name}' prints at {ppi:.0f} ppi "
-                                  f"({width / 72 * 25.4:.0f} mm wide), below {LOW_PPI:.0f}, and will look "
-                                  f"soft in print; use a file at least {need} px wide"))
+            notices.append(warning(block.location, f"figure '{name}' prints at {ppi:.0f} ppi ({size}), below "
+                                   f"{LOW_PPI:.0f}, and will look soft in print; use a file at least {need} px "
+                                   "wide", key_path))
+        elif max(width, height) / 72 * 25.4 < MIN_SIZE_MM:
+            notices.append(warning(block.location, f"figure '{name}' is {placed.info.width} × "
+                                   f"{placed.info.height} px and prints {size} at {ppi:.0f} ppi, too small to "
+                                   "read; use a larger image, or record a lower resolution in the file",
+                                   key_path))
         done = conversion(placed.info, typesetter.images)
         if done:
-            notices.append(note(block.location, f"figure '{name}': {done} for {typesetter.images.variant}"))
+            keep = ("to keep it, build with --pdf-a 2b" if "transparency" in done and "CMYK" not in done
+                    else "to choose the colours yourself, export the image as sRGB")
+            notices.append(note(block.location, f"figure '{name}': {done} for {typesetter.images.variant}; "
+                                f"{keep}", key_path))
     return notices
