@@ -49,15 +49,15 @@ class TocEntry(HangingText):
         # Folio, right-aligned in the reserved column.
         ts.draw_line(canvas, self.width, baseline, self.folio, self.role, align="right")
         # Leaders: whole leader characters, aligned to a grid so columns of dots line up.
-        step = canvas.stringWidth(toc.leader, font, size) + toc.leader_spacing.pt(size)
+        # A step of at least a tenth of an em: the count is bounded whatever the style says.
+        step = max(canvas.stringWidth(toc.leader, font, size) + toc.leader_spacing.pt(size), size / 10)
         start = self.last_line_end() + toc.gap.pt(size)
         end = self.width - canvas.stringWidth(self.folio, font, size) - toc.gap.pt(size)
-        x = (int(start / step) + 1) * step
+        first = int(start / step) + 1
         canvas.setFont(font, size)
         canvas.setFillColor(HexColor(ts.style.color(ts.text_style(self.role).color)))
-        while x + step <= end:
-            canvas.drawString(x, baseline, toc.leader)
-            x += step
+        for i in range(first, int(end / step)):
+            canvas.drawString(i * step, baseline, toc.leader)
         canvas.linkRect("", self.anchor.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
     def _last_baseline(self) -> float:
