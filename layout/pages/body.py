@@ -10,17 +10,27 @@ from layout.pages.flowables import Anchor, Heading
 from layout.pages.typeset import Typesetter
 
 
-def chinese_numeral(n: int, digits: str, ten: str) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99)."""
-    if n < 10:
-        return digits[n]
-    tens, units = divmod(n, 10)
-    return (digits[tens] if tens > 1 else "") + ten + (digits[units] if units else "")
+def chinese_numeral(n: int, digits: str, ten: str, hundred: str = "百", thousand: str = "千") -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 100 → 一百, 101 → 一百零一, 110 → 一百一十,
+    1010 → 一千零一十 (1–9999; beyond, digit by digit). ``digits`` are 0–9."""
+    if n < 10 or n >= 10000:
+        return "".join(digits[int(d)] for d in str(n))
+    if n < 20:
+        return ten + (digits[n - 10] if n > 10 else "")
+    out, started, zero = "", False, False
+    for value, name in ((1000, thousand), (100, hundred), (10, ten), (1, "")):
+        digit = n // value % 10
+        if digit:
+            out += (digits[0] if zero else "") + digits[digit] + name
+            started, zero = True, False
+        elif started:
+            zero = True
+    return out
 
 
 def chapter_anchor(typesetter: Typesetter, index: int, chapter: model.Chapter) -> Anchor:
     wording = typesetter.style.wording
-    numeral = chinese_numeral(index + 1, wording.numerals, wording.ten)
+    numeral = chinese_numeral(index + 1, wording.numerals, wording.ten, wording.hundred, wording.thousand)
     return Anchor(f"ch{index + 1}", 0, wording.chapter_number.format(numeral=numeral, n=index + 1), chapter.title)
 
 
