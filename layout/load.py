@@ -11,6 +11,7 @@ from layout.errors import InputError, Location, Problem, quote
 from layout.markup import BodyParser
 from layout.model import (Article, BackPage, Block, Chapter, Contact, Edition, Issue, Paragraph,
                           Run, Source)
+from layout.pages.back import qr_problem
 from layout.schema import load_schema
 from layout.styles import resolve_style_path
 from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml, validate
@@ -123,6 +124,8 @@ class _IssueBuilder:
                     self.doc.locate(path + ("contacts", i)))
             for i in range(len(raw.get("contacts", []))))
         qr = self.text(path + ("qr",)) if "qr" in raw else None
+        if qr is not None and (why := qr_problem(qr)):
+            self._problem(path + ("qr",), why)
         return BackPage(self.text(path + ("title",)), blocks, contacts, qr, self.doc.locate(path))
 
     def body(self, path: KeyPath) -> tuple[Block, ...]:
