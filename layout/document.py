@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from layout import __version__
@@ -19,8 +18,9 @@ from layout.archival import Metadata, build_date
 from layout.model import Issue
 from layout.pages.back import build_back_page
 from layout.pages.body import build_chapters
-from layout.pages.cover import draw_cover, edition_date
+from layout.pages.cover import draw_cover, edition_date, plan_cover
 from layout.pages.flowables import Heading
+from layout.pages.footer import plan_footer
 from layout.pages.toc import TableOfContents
 from layout.pages.typeset import Typesetter
 
@@ -75,8 +75,10 @@ class BriefingDocument(BaseDocTemplate):
         self.body_start: int | None = None
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+        cover = plan_cover(typesetter, issue)
+        self.footer = plan_footer(typesetter, issue)
         self.addPageTemplates([
-            PageTemplate("cover", [frame], onPage=lambda canvas, doc: draw_cover(canvas, typesetter, issue.edition)),
+            PageTemplate("cover", [frame], onPage=lambda canvas, doc: draw_cover(canvas, typesetter, cover)),
             PageTemplate("front", [frame], onPage=self.draw_front_footer),
             PageTemplate("body", [frame], onPage=self.draw_body_footer),
             PageTemplate("back", [frame], onPage=self.draw_body_footer),
@@ -100,19 +102,7 @@ class BriefingDocument(BaseDocTemplate):
         self.draw_footer(canvas, self.folio(page))
 
     def draw_footer(self, canvas, folio: str) -> None:
-        ts = self.typesetter
-        page = ts.style.page
-        left, right = self.leftMargin, page.width.pt() - self.rightMargin
-        baseline = page.footer_baseline.pt()
-        canvas.saveState()
-        if page.footer_rule.pt():
-            canvas.setStrokeColor(HexColor(ts.style.color(ts.text_style("footer").color)))
-            canvas.setLineWidth(page.footer_rule.pt())
-            y = baseline + page.footer_rule_gap.pt()
-            canvas.line(left, y, right, y)
-        ts.draw_line(canvas, left, baseline, self.issue.edition.copyright, "footer")
-        ts.draw_line(canvas, right, baseline, folio, "footer", align="right")
-        canvas.restoreState()
+        self.footer.draw(canvas, self.typesetter, folio)
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Heading):
