@@ -26,6 +26,7 @@ import pikepdf
 import pikepdf.pdfa
 
 from layout.audit import audit_pages
+from layout.overprint import find_overprints
 
 STANDARD_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
@@ -329,6 +330,18 @@ def check_links(view: PdfView) -> CheckResult:
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or f"{count} links")
 
 
+def check_overprint(view: PdfView) -> CheckResult:
+    name = "no overprinting, no text off the paper"
+    problems = []
+    for index, page in enumerate(view.pdf.pages):
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+        problems += [f"{_page(view, index)}: {found}"
+                     for found in find_overprints(view.chars[index], x1 - x0, view.heights[index])]
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems[:3]) +
+                       (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "") or
+                       f"{len(view.pdf.pages)} pages")
+
+
 def check_typography(view: PdfView) -> list[CheckResult]:
     """The typography section: TYPOGRAPHY.md's rules measured on the glyphs (layout.audit)."""
     report = audit_pages(list(zip(view.chars, view.heights, strict=True)), style=view.style)
@@ -337,7 +350,7 @@ def check_typography(view: PdfView) -> list[CheckResult]:
 
 CHECKS: tuple[Callable[[PdfView], CheckResult | list[CheckResult]], ...] = (
     check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
-    check_footers, check_labels, check_links, check_typography,
+    check_footers, check_labels, check_links, check_overprint, check_typography,
 )
 
 
