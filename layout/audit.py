@@ -98,6 +98,8 @@ class Glyph:
     x0: float
     x1: float
     size: float
+    family: str = ""
+    """The font's family (``NotoSerifSC`` of ``ABCDEF+NotoSerifSC-Bold``): bold is the same family."""
 
 
 @dataclass
@@ -126,6 +128,11 @@ class Row:
     def size(self) -> float:
         sizes = [round(g.size, 2) for g in self.glyphs]
         return max(set(sizes), key=sizes.count)
+
+    @property
+    def family(self) -> str:
+        families = [g.family for g in self.glyphs]
+        return max(sorted(set(families)), key=families.count)
 
     def segments(self) -> list[list[Glyph]]:
         out = [[self.glyphs[0]]]
@@ -214,11 +221,15 @@ def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFr
     for group in groups:
         chars_in_row = [char for _, char in group]  # pdfplumber keeps drawing order: a stable sort
         chars_in_row.sort(key=lambda c: c["x0"])
-        glyphs = [Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]))
+        glyphs = [Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]), _family(c.get("fontname", "")))
                   for c in chars_in_row if not c["text"].isspace()]
         if glyphs:
             rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs)))
     return rows
+
+
+def _family(fontname: str) -> str:
+    return fontname.split("+")[-1].split("-")[0]
 
 
 def _kind(char: str) -> str:
@@ -267,6 +278,14 @@ class _Auditor:
     def run(self, pages: list[list[Row]]) -> TypographyReport:
         flow = [row for rows in pages for row in rows]
         self._first_row = {rows[0].page: rows[0] for rows in pages if rows}
+        # The faces that begin indented paragraphs: only they continue across a page break
+        # (a run of #### heads of the body's size, in another face, does not).
+        self._indented = set()
+        for row in flow:
+            role = self._role(row)
+            if role is not None and role.first_line_indent and abs(
+                    row.x0 - self.frame.left - role.left_indent - role.first_line_indent) < TOLERANCE:
+                self._indented.add((round(row.size, 2), row.family))
         continued = False
         for index, row in enumerate(flow):
             following = flow[index + 1] if index + 1 < len(flow) else None
@@ -304,11 +323,15 @@ class _Auditor:
         """Is ``following`` the next line of ``row``'s paragraph?"""
         if abs(row.size - following.size) > 0.05 or following.x0 > row.x0 + TOLERANCE:
             return False
+        if row.family != following.family:  # a head of the body's size (####) is set in another face
+            return False
         if following.page == row.page:
             leadings = {role.leading} if role else self.leadings.get(round(row.size, 2), set())
             return any(abs(following.baseline - row.baseline - leading) < LEADING_TOLERANCE for leading in leadings)
         # Across a page break: only where a paragraph's first line is told apart by its indent.
         if following.page != row.page + 1 or role is None or not role.first_line_indent:
+            return False
+        if (round(row.size, 2), row.family) not in self._indented:
             return False
         return abs(following.x0 - self.frame.left - role.left_indent) < TOLERANCE
 
@@ -367,6 +390,11 @@ class _Auditor:
         kinds = [_kind(g.text) for g in glyphs]
         stretch = [b.x0 - a.x1 for a, b, ka, kb in zip(glyphs, glyphs[1:], kinds, kinds[1:])
                    if ka == kb == "han"]
+        if not stretch:
+            # No two Han side by side (链100，链101，…): a gap between Han and punctuation is the
+            # same stretch (compressed marks, which overlap their neighbour, left out).
+            stretch = [b.x0 - a.x1 for a, b, ka, kb in zip(glyphs, glyphs[1:], kinds, kinds[1:])
+                       if {ka, kb} == {"han", "punct"} and b.x0 - a.x1 > -TOLERANCE]
         base = statistics.median(stretch) if stretch else None
         gaps = []
         for a, b, ka, kb in zip(glyphs, glyphs[1:], kinds, kinds[1:]):
