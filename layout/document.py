@@ -105,7 +105,7 @@ class BriefingDocument(BaseDocTemplate):
         self.footer.draw(canvas, self.typesetter, folio)
 
     def afterFlowable(self, flowable):
-        if isinstance(flowable, Heading):
+        if isinstance(flowable, Heading) and flowable.anchor is not None:
             self.notify("TOCEntry", (flowable.anchor, self.folio(self.page)))
 
 

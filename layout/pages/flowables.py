@@ -62,7 +62,19 @@ class HangingText(Flowable):
         self.title.drawOn(self.canv, self.number_width, top - self.title_height)
 
     def split(self, avail_width, avail_height):
-        return []
+        """Taller than the frame (a title of many lines): the title splits between its lines,
+        the number stays with the first part and continuation lines keep their indent."""
+        self.wrap(avail_width, avail_height)
+        parts = self.title.split(self.title_width(avail_width), avail_height - (self.height - self.title_height))
+        if len(parts) != 2:
+            return []
+        return self._parts(*parts)
+
+    def _parts(self, head: CJKParagraph, tail: CJKParagraph) -> list[Flowable]:
+        first = HangingText(self.number, self.number_width, head, self.right_reserve)
+        rest = HangingText(None, self.number_width, tail, self.right_reserve)
+        rest.keepWithNext = self.keepWithNext
+        return [first, rest]
 
     def getSpaceBefore(self):
         return self.style.spaceBefore
@@ -76,7 +88,7 @@ class Heading(HangingText):
 
     keepWithNext = True
 
-    def __init__(self, anchor: Anchor, number: CJKParagraph | None, number_width: float, title: CJKParagraph,
+    def __init__(self, anchor: Anchor | None, number: CJKParagraph | None, number_width: float, title: CJKParagraph,
                  rule_width: float = 0.0, rule_color: str = "#000000", rule_gap: float = 0.0):
         super().__init__(number, number_width, title)
         self.anchor = anchor
@@ -90,10 +102,18 @@ class Heading(HangingText):
             self.height += self.rule_gap + self.rule_width
         return self.width, self.height
 
+    def _parts(self, head: CJKParagraph, tail: CJKParagraph) -> list[Flowable]:
+        """The first part is the heading (destination, outline, TOC); the rule goes under the last."""
+        first = Heading(self.anchor, self.number, self.number_width, head)
+        first.keepWithNext = False
+        rest = Heading(None, None, self.number_width, tail, self.rule_width, self.rule_color, self.rule_gap)
+        return [first, rest]
+
     def draw(self):
         canvas = self.canv
-        canvas.bookmarkHorizontal(self.anchor.key, 0, self.height + self.style.spaceBefore)
-        canvas.addOutlineEntry(self.anchor.label, self.anchor.key, self.anchor.level, closed=False)
+        if self.anchor is not None:  # None: the continuation of a heading split between pages
+            canvas.bookmarkHorizontal(self.anchor.key, 0, self.height + self.style.spaceBefore)
+            canvas.addOutlineEntry(self.anchor.label, self.anchor.key, self.anchor.level, closed=False)
         super().draw()
         if self.rule_width:
             canvas.setStrokeColor(HexColor(self.rule_color))

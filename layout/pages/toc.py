@@ -60,6 +60,9 @@ class TocEntry(HangingText):
             canvas.drawString(i * step, baseline, toc.leader)
         canvas.linkRect("", self.anchor.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
+    def split(self, avail_width, avail_height):
+        return []  # an entry is kept whole: its leaders and folio belong to its last line
+
     def _last_baseline(self) -> float:
         """y of the title's last baseline (ReportLab sets the first at fontSize below the top)."""
         para = self.title
