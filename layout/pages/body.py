@@ -31,12 +31,14 @@ def chinese_numeral(n: int, digits: str, ten: str, hundred: str = "百", thousan
 def chapter_anchor(typesetter: Typesetter, index: int, chapter: model.Chapter) -> Anchor:
     wording = typesetter.style.wording
     numeral = chinese_numeral(index + 1, wording.numerals, wording.ten, wording.hundred, wording.thousand)
-    return Anchor(f"ch{index + 1}", 0, wording.chapter_number.format(numeral=numeral, n=index + 1), chapter.title)
+    return Anchor(f"ch{index + 1}", 0, wording.chapter_number.format(numeral=numeral, n=index + 1), chapter.title,
+                  chapter.location, f"chapters[{index}].title")
 
 
 def article_anchor(typesetter: Typesetter, chapter_index: int, index: int, article: model.Article) -> Anchor:
     number = typesetter.style.wording.article_number.format(chapter=chapter_index + 1, article=index + 1)
-    return Anchor(f"ch{chapter_index + 1}.{index + 1}", 1, number, article.title)
+    return Anchor(f"ch{chapter_index + 1}.{index + 1}", 1, number, article.title, article.location,
+                  f"chapters[{chapter_index}].articles[{index}].title")
 
 
 def build_chapters(typesetter: Typesetter, chapters: tuple[model.Chapter, ...]) -> list[Flowable]:

@@ -8,11 +8,12 @@ the reader of the PDF: a named destination, an outline entry and a TOC notificat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
+from layout.errors import Location
 from layout.pages.cjk import CJKParagraph
 
 
@@ -24,6 +25,9 @@ class Anchor:
     level: int
     number: str
     title: str
+    location: Location | None = field(default=None, compare=False)
+    """Where the title is in the edition (for a title too long to set)."""
+    key_path: str = field(default="", compare=False)
 
     @property
     def label(self) -> str:

@@ -9,9 +9,12 @@ wraps. ``document.render_pdf`` refuses a third pass rather than loop.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
+from layout.errors import InputError, Location, Problem
 from layout.pages.flowables import Anchor, HangingText
 from layout.pages.typeset import Typesetter
 
@@ -61,7 +64,19 @@ class TocEntry(HangingText):
         canvas.linkRect("", self.anchor.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
     def split(self, avail_width, avail_height):
-        return []  # an entry is kept whole: its leaders and folio belong to its last line
+        """An entry is kept whole (its leaders and folio belong to its last line and the whole
+        entry is its link); one taller than a page of the table of contents is refused."""
+        page = self.typesetter.style.page
+        frame = page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt()
+        self.wrap(avail_width, avail_height)
+        if self.height > frame:
+            lines = self.title.line_count
+            most = int(len(self.anchor.title) * (frame / self.height)) // 10 * 10
+            raise InputError([Problem(self.anchor.location or Location(Path("edition")),
+                                      f"{len(self.anchor.title)} characters take {lines} lines in the table of "
+                                      f"contents, more than a page holds; shorten the title to at most "
+                                      f"about {most} characters", self.anchor.key_path)])
+        return []
 
     def _last_baseline(self) -> float:
         """y of the title's last baseline (ReportLab sets the first at fontSize below the top)."""
@@ -121,7 +136,12 @@ class TableOfContents(Flowable):
         return avail_width, height
 
     def split(self, avail_width, avail_height):
-        return self.entries()
+        entries = self.entries()
+        for entry in entries:
+            entry.split(avail_width, avail_height)  # refuses an entry taller than a page
+        if entries and entries[0].wrap(avail_width, avail_height)[1] > avail_height:
+            return []  # not even the first entry fits here: the table starts on the next page
+        return entries
 
     def draw(self):
         y = self.height
