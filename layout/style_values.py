@@ -192,7 +192,8 @@ def _out_of_range(value: Any, bound: Range, em: float) -> str | None:
     lo, hi = _bound_text(bound.low, low), _bound_text(bound.high, high)
     span = f"from {lo} to {hi}" if low is not None and high is not None else (
         f"of at least {lo}" if low is not None else f"of at most {hi}")
-    return f"{_shown(value)} is not a usable {bound.what}; write a {bound.what} {span}"
+    article = "an" if bound.what[0] in "aeiou" else "a"
+    return f"{_shown(value)} is not a usable {bound.what}; write {article} {bound.what} {span}"
 
 
 def _frame(style: Any) -> tuple[float, float]:
