@@ -17,9 +17,12 @@ from pathlib import Path
 
 from layout.archival import DEFAULT_VARIANT, make_archival
 from layout.document import Rendered, edition_metadata, render_pdf
+from layout.errors import InputError
 from layout.fonts import check_coverage, register_fonts
 from layout.load import load_issue
 from layout.model import Issue
+from layout.pages.cover import plan_cover
+from layout.pages.footer import plan_footer
 from layout.pages.typeset import Typesetter
 from layout.styles import load_style, resolve_style_path
 
@@ -53,7 +56,16 @@ def prepare(edition: Path, style: str | None = None) -> Prepared:
     lap("fonts")
     check_coverage(issue, loaded_style, fonts)
     lap("coverage")
-    return Prepared(issue, Typesetter(loaded_style, fonts), timings)
+    typesetter = Typesetter(loaded_style, fonts)
+    problems = []
+    for plan in (plan_cover, plan_footer):  # texts too long for the cover or footer: refused in validate too
+        try:
+            plan(typesetter, issue)
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return Prepared(issue, typesetter, timings)
 
 
 def build_edition(edition: Path, output: Path, style: str | None = None,

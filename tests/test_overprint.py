@@ -157,20 +157,20 @@ def test_the_reference_edition_passes_the_row(reference_pdf_path):
 # -- false positives the typography rows used to report ------------------------------------------
 
 CHAIN = "，".join(f"链{n}" for n in range(100, 420)) + "。"
-HEADS = "".join(f"\n          #### 小标题{n}\n" for n in range(40))
+FIRST = "天津市低碳发展研究中心组织编制的团体标准正式发布。\n"
+HEADS = FIRST + "".join(f"\n          #### 小标题{n}\n" for n in range(40))
 
 
-@pytest.mark.parametrize("body", ids=["chain", "heads"], argvalues=[CHAIN, "天津市低碳发展研究中心组织编制的团体标准正式发布。\n" + HEADS])
+@pytest.mark.parametrize("body", ids=["chain", "heads"], argvalues=[CHAIN + "\n", HEADS])
 def test_well_set_pages_pass_every_row(tmp_path, body):
-    text = EDITION.format(title="测试简报", publisher="测试出版单位", copyright="版权所有").replace(
-        "天津市低碳发展研究中心组织编制的团体标准正式发布。\n", body.replace("\n          ", "\n          ") + "\n")
+    text = EDITION.format(title="测试简报", publisher="测试出版单位", copyright="版权所有").replace(FIRST, body)
     output = tmp_path / "fp.pdf"
     assert build(write_edition(tmp_path, text), output) == 0
     results = checked_without_preflight(output)
     failed = [r for r in results if r.failed]
     assert not failed, failed
     checked = {r.name: r.detail for r in results}
-    if body is CHAIN:  # the rows did look at the chain
+    if body.startswith(CHAIN):  # the rows did look at the chain
         assert " 0 examined" not in checked["typography: Han–Latin gap"]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 
-from layout.errors import Problem, InputError
+from layout.errors import InputError, Problem
 from layout.model import Edition, Issue
 from layout.pages.cjk import CJKParagraph
 from layout.pages.fit import fit, locate, scaled, wrapped

@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
-from layout.model import Issue
 from layout.errors import Location
+from layout.model import Issue
 from layout.pages.cjk import CJKParagraph
 from layout.pages.typeset import Typesetter
 from layout.styles import Length
