@@ -96,6 +96,11 @@ TEMPLATE_FIELDS = {
 }
 """The fields each wording template is formatted with (layout/pages, layout/document.py)."""
 MAX_FORMAT_WIDTH = 20
+_TEXT = {"numeral": "一", "issue_label": "10月刊", "title": "简报", "label": "原文链接", "url": "https://x.cn",
+         "value": "010-1"}
+_SAMPLES = ({**_TEXT, "n": 1, "chapter": 1, "article": 1, "year": 2021, "month": 10, "day": 1},
+            {**_TEXT, "n": 1, "chapter": 1, "article": 1, "year": 2021, "month": 10, "day": ""})
+"""What templates are formatted with: the day is "" when an edition's date has none."""
 _SPEC = re.compile(r"(?:[^{}]?[<>=^])?[-+ ]?0?(?P<width>\d*)(?:\.\d{1,2})?[sd]?")
 
 
@@ -118,6 +123,13 @@ def template_problem(template: str, fields: tuple[str, ...]) -> str | None:
             return f"{{{name}:{spec}}} is not a simple format; write e.g. {{{name}}} or {{{name}:02d}}"
         if match["width"] and int(match["width"]) > MAX_FORMAT_WIDTH:
             return f"{{{name}:{spec}}} is {match['width']} wide; write a width of at most {MAX_FORMAT_WIDTH}"
+    for index, sample in enumerate(_SAMPLES):  # a number format on a text field, a precision on a number …
+        try:
+            template.format(**{name: sample[name] for name in fields})
+        except (ValueError, TypeError) as exc:
+            if index:
+                return "{day} is empty where an edition's date has no day; write {day} without a format"
+            return f"a format that does not suit the field ({exc}); {use}"
     return None
 
 

@@ -114,6 +114,9 @@ def test_cff_fonts_are_refused_with_advice(tmp_path):
     ("wording:\n  date: \"{}年\"\n", "3:9", ["wording.date", "{} is not a field here"]),
     ("wording:\n  date: \"{year:{month}}\"\n", "3:9", ["wording.date", "not a simple format"]),
     ("wording:\n  date: \"{year\"\n", "3:9", ["wording.date", "expected '}'"]),
+    ("wording:\n  date: \"{year}年{month}月{day:02d}日\"\n", "3:9", ["wording.date", "{day} is empty"]),
+    ("wording:\n  cover_issue_label: \"{issue_label:d}\"\n", "3:22", ["does not suit the field"]),
+    ("wording:\n  body_folio: \"{n:.2}\"\n", "3:15", ["does not suit the field"]),
     ("wording:\n  chapter_number: \"{numerl}、\"\n", "3:19", ["{numerl} is not a field here", "{numeral}"]),
 ])
 def test_style_values_are_refused_at_their_line(tmp_path, text, where, fragments):
