@@ -228,6 +228,19 @@ def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFr
     return rows
 
 
+LIST_MARKER = re.compile(r"•|\d+\.")
+
+
+def _starts_list_item(row: Row) -> bool:
+    """A bullet or ``12.`` hanging before a gap of at least a fifth of an em: a list item's first line."""
+    text = row.text
+    marker = LIST_MARKER.match(text)
+    if marker is None or marker.end() >= len(row.glyphs):
+        return False
+    before, after = row.glyphs[marker.end() - 1], row.glyphs[marker.end()]
+    return after.x0 - before.x1 >= 0.2 * after.size
+
+
 def _family(fontname: str) -> str:
     return fontname.split("+")[-1].split("-")[0]
 
@@ -324,6 +337,8 @@ class _Auditor:
         if abs(row.size - following.size) > 0.05 or following.x0 > row.x0 + TOLERANCE:
             return False
         if row.family != following.family:  # a head of the body's size (####) is set in another face
+            return False
+        if _starts_list_item(following):  # items set with no space between them
             return False
         if following.page == row.page:
             leadings = {role.leading} if role else self.leadings.get(round(row.size, 2), set())

@@ -50,6 +50,11 @@ RANGES: dict[str, Range] = {
     "text.*.leading": Range("1em", "4em", "leading"),
     "text.*.first_line_indent": Range("0em", "10em", "indent"),
     "text.*.left_indent": Range("0em", "10em", "indent"),
+    "text.list_item.left_indent": Range("2em", "10em", "indent"),  # the bullet or number hangs in it
+    "text.chapter.left_indent": Range("0em", "0em", "head indent"),  # heads hang their number at the margin
+    "text.article.left_indent": Range("0em", "0em", "head indent"),
+    "text.chapter.first_line_indent": Range("0em", "0em", "head indent"),
+    "text.article.first_line_indent": Range("0em", "0em", "head indent"),
     "text.*.space_before": Range("0pt", "72pt", "space"),
     "text.*.space_after": Range("0pt", "72pt", "space"),
     "cover.band_height": Range("0mm", "100mm", "band height"),
@@ -161,7 +166,10 @@ def _fields(style: Any) -> list[tuple[tuple[str, ...], Any, Range, float]]:
     for pattern, bound in RANGES.items():
         section, *rest = pattern.split(".")
         if section == "text":
-            for role in roles:
+            # ``text.*.x`` for every role without a ``text.<role>.x`` of its own.
+            for role in (roles if rest[0] == "*" else [rest[0]]):
+                if rest[0] == "*" and f"text.{role}.{rest[-1]}" in RANGES:
+                    continue
                 text = getattr(style.text, role)
                 out.append((("text", role, rest[-1]), getattr(text, rest[-1]), bound, text.size.pt()))
         else:
@@ -202,6 +210,8 @@ def _out_of_range(value: Any, bound: Range, em: float) -> str | None:
     if (low is None or number >= low - 1e-6) and (high is None or number <= high + 1e-6):
         return None
     lo, hi = _bound_text(bound.low, low), _bound_text(bound.high, high)
+    if low is not None and low == high:
+        return f"{_shown(value)} is not a usable {bound.what} here; write {bound.low}"
     span = f"from {lo} to {hi}" if low is not None and high is not None else (
         f"of at least {lo}" if low is not None else f"of at most {hi}")
     article = "an" if bound.what[0] in "aeiou" else "a"
