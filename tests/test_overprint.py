@@ -161,28 +161,35 @@ FIRST = "天津市低碳发展研究中心组织编制的团体标准正式发�
 HEADS = FIRST + "".join(f"\n          #### 小标题{n}\n" for n in range(40))
 
 
-@pytest.mark.parametrize("body", ids=["chain", "heads"], argvalues=[CHAIN + "\n", HEADS])
-def test_well_set_pages_pass_every_row(tmp_path, body):
+ITEMS = FIRST + "\n" + "".join(f"          - 列表项{n}\n" for n in range(30)) + "".join(
+    f"          {n}. 第{n}项\n" for n in range(1, 12))
+
+
+@pytest.mark.parametrize("body, style", ids=["chain", "heads", "tight list"], argvalues=[
+    (CHAIN + "\n", ""), (HEADS, ""), (ITEMS, "text:\n  list_item: {space_after: 0pt}\n")])
+def test_well_set_pages_pass_every_row(tmp_path, body, style):
     text = EDITION.format(title="测试简报", publisher="测试出版单位", copyright="版权所有").replace(FIRST, body)
     output = tmp_path / "fp.pdf"
-    assert build(write_edition(tmp_path, text), output) == 0
-    results = checked_without_preflight(output)
+    path = write_edition(tmp_path, text)
+    if style:
+        (tmp_path / "styles" / "tight.yaml").write_text("base: briefing\n" + style, "utf-8")
+        path.write_text(text.replace("  copyright:", "  style: tight\n  copyright:"), "utf-8")
+    assert build(path, output) == 0
+    view = PdfView(output, tmp_path / "styles" / ("tight.yaml" if style else "briefing.yaml"))
+    results = checked(view)
+    view.close()
     failed = [r for r in results if r.failed]
     assert not failed, failed
-    checked = {r.name: r.detail for r in results}
+    details = {r.name: r.detail for r in results}
     if body.startswith(CHAIN):  # the rows did look at the chain
-        assert " 0 examined" not in checked["typography: Han–Latin gap"]
+        assert " 0 examined" not in details["typography: Han–Latin gap"]
 
 
-def checked_without_preflight(path):
+def checked(view: PdfView) -> list:
     """Every ``briefing check`` row but Preflight (the suite runs Preflight on every PDF it built, at the end)."""
-    view = PdfView(path)
-    try:
-        results = []
-        for row in check.CHECKS:
-            if row is not check.check_pdfa_preflight:
-                result = row(view)
-                results.extend(result if isinstance(result, list) else [result])
-        return results
-    finally:
-        view.close()
+    results = []
+    for row in check.CHECKS:
+        if row is not check.check_pdfa_preflight:
+            result = row(view)
+            results.extend(result if isinstance(result, list) else [result])
+    return results

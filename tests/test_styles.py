@@ -82,6 +82,8 @@ def test_cff_fonts_are_refused_with_advice(tmp_path):
     ("text:\n  chapter: {size: 200pt}\n", "3:19", ["text.chapter.size", "from 5pt to 72pt"]),
     ("text:\n  chapter: {size: 60pt, leading: 70pt}\n", "3:19", ["text.chapter.size", "10 characters must fit"]),
     ("text:\n  body: {first_line_indent: -2em}\n", "3:29", ["text.body.first_line_indent", "indent"]),
+    ("text:\n  chapter: {left_indent: 2em}\n", "3:26", ["text.chapter.left_indent", "usable head indent", "write 0em"]),
+    ("text:\n  list_item: {left_indent: 0em}\n", "3:28", ["text.list_item.left_indent", "from 21pt"]),
     ("text:\n  body: {space_after: -4pt}\n", "3:23", ["text.body.space_after", "from 0pt"]),
     # the page and its type area
     ("page:\n  width: 0mm\n", "3:10", ["page.width", "0mm is not a usable page width", "from 50mm"]),
