@@ -58,11 +58,11 @@ RANGES: dict[str, Range] = {
     "text.*.space_before": Range("0pt", "72pt", "space"),
     "text.*.space_after": Range("0pt", "72pt", "space"),
     "cover.band_height": Range("0mm", "100mm", "band height"),
-    "cover.title_top": Range("0mm", "1200mm", "title position"),
+    "cover.title_top": Range("1em", "1200mm", "title position"),  # the first line on the paper
     "cover.rule_width": Range("0pt", "5pt", "rule width"),
     "cover.rule_length": Range("0mm", "1200mm", "rule length"),
-    "cover.meta_bottom": Range("0mm", "1200mm", "position"),
-    "toc.leader_spacing": Range("0pt", "2em", "leader spacing"),
+    "cover.meta_bottom": Range("5mm", "1200mm", "position"),  # descenders on the paper
+    "toc.leader_spacing": Range("0pt", "1em", "leader spacing"),
     "toc.number_width": Range("1em", "10em", "page-number column"),
     "toc.gap": Range("0pt", "3em", "gap"),
     "toc.min_leader": Range("0em", "20em", "leader length"),

@@ -97,6 +97,8 @@ def test_cff_fonts_are_refused_with_advice(tmp_path):
     ("page:\n  footer_rule_gap: 20mm\n", "3:20", ["page.footer_rule_gap", "rule into the type area"]),
     # cover, TOC, heads, back page, typography
     ("cover:\n  title_top: 280mm\n", "3:14", ["cover.title_top", "below the publisher lines"]),
+    ("cover:\n  title_top: 0mm\n", "3:14", ["cover.title_top", "from 34pt"]),
+    ("cover:\n  meta_bottom: 0mm\n", "3:16", ["cover.meta_bottom", "from 5mm"]),
     ("cover:\n  band_height: -5mm\n", "3:16", ["cover.band_height", "from 0mm"]),
     ("toc:\n  leader_spacing: -10pt\n", "3:19", ["toc.leader_spacing", "-10pt is not a usable leader spacing"]),
     ("toc:\n  leader: \"\"\n", "3:11", ["toc.leader", "not one visible character"]),
