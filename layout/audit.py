@@ -229,6 +229,7 @@ def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFr
 
 
 LIST_MARKER = re.compile(r"•|\d+\.")
+LEADERS = re.compile(r"[.·…]+(?:\d+|[ivxlcdm]+)?")
 
 
 def _starts_list_item(row: Row) -> bool:
@@ -354,9 +355,11 @@ class _Auditor:
 
     def _line_start_end(self, row: Row) -> None:
         for segment in row.segments():
+            text = "".join(g.text for g in segment)
+            if LEADERS.fullmatch(text):  # a TOC line's leaders (and folio), set apart by a wide gap
+                continue
             self.report.checked["line start"] += 1
             self.report.checked["line end"] += 1
-            text = "".join(g.text for g in segment)
             if text[0] in NO_START:
                 self._find("line start", row, f"starts with {text[0]}")
             if text[-1] in NO_END:

@@ -165,8 +165,9 @@ ITEMS = FIRST + "\n" + "".join(f"          - 列表项{n}\n" for n in range(30))
     f"          {n}. 第{n}项\n" for n in range(1, 12))
 
 
-@pytest.mark.parametrize("body, style", ids=["chain", "heads", "tight list"], argvalues=[
-    (CHAIN + "\n", ""), (HEADS, ""), (ITEMS, "text:\n  list_item: {space_after: 0pt}\n")])
+@pytest.mark.parametrize("body, style", ids=["chain", "heads", "tight list", "wide leader gap"], argvalues=[
+    (CHAIN + "\n", ""), (HEADS, ""), (ITEMS, "text:\n  list_item: {space_after: 0pt}\n"),
+    (FIRST, "toc:\n  gap: 3em\n")])
 def test_well_set_pages_pass_every_row(tmp_path, body, style):
     text = EDITION.format(title="测试简报", publisher="测试出版单位", copyright="版权所有").replace(FIRST, body)
     output = tmp_path / "fp.pdf"
