@@ -6,6 +6,12 @@ baseline (the text matrix's y, exact for every font), sorted by x, inside the te
 table or a TOC line with its leaders is one *row*; the stretches of a row separated by
 a wide gap (table cells) are its *segments*.
 
+A row continues the paragraph of the row before it when both are of one size and one
+font family (bold is the same family; a #### head of the body's size is not), the next
+starts no further right, is not a list item (a bullet or ``12.`` before a gap), and is
+one leading lower, or, across a page, when it is flush left and its family begins
+indented paragraphs somewhere in the file.
+
 Checks, each with page numbers and the offending line's text:
 
 ``line start`` / ``line end``
@@ -19,8 +25,9 @@ Checks, each with page numbers and the offending line's text:
     every non-last line of a justified paragraph (a role whose ``align`` is ``justify``,
     recognised by size and leading) ends at the frame's right edge;
 ``Han–Latin gap``
-    each Han/Latin boundary is the style's gap plus the line's inter-character stretch,
-    no gap next to Chinese punctuation, none at the start of a line;
+    each Han/Latin boundary is the style's gap plus the line's inter-character stretch
+    (read from its Han–Han gaps, or where a line has none, 链100，链101，…, from its
+    Han–punctuation gaps), no gap next to Chinese punctuation, none at a line's start;
 ``URL breaks``
     a web address broken across lines is broken after ``/ . - _ ? & = #`` only;
 ``widows and orphans``
