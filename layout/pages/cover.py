@@ -57,11 +57,11 @@ def plan_cover(typesetter: Typesetter, issue: Issue) -> CoverPlan:
         top = style.cover.meta_bottom.pt() + leading * (lines - 1) + ts.size("cover_meta")
         return ts, paras, leading, top
 
-    def attempt(meta_scale: float, head_scale: float):
+    def attempt(meta_scale: float, head_scale: float, title: str = edition.title):
         ts_meta, metas_wrapped, meta_leading, meta_top = meta_block(meta_scale)
         ts = scaled(typesetter, ["cover_title", "cover_issue"], head_scale)
         placed, y = [], page.height.pt() - style.cover.title_top.pt()
-        for index, (text, role, _) in enumerate(heads):
+        for index, (text, role, _) in enumerate([(title, *heads[0][1:]), heads[1]]):
             para = wrapped(ts, text, role, right - left)
             if index:
                 y -= para.spaceBefore
@@ -93,10 +93,18 @@ def plan_cover(typesetter: Typesetter, issue: Issue) -> CoverPlan:
     else:
         text, _, key = max(heads, key=lambda item: len(item[0]))
         what = "title and issue label"
-    size = typesetter.size("cover_meta" if what == "publisher lines" else "cover_title")
+    role = "cover_meta" if what == "publisher lines" else "cover_title"
     least = MIN_META_SCALE if what == "publisher lines" else MIN_TITLE_SCALE
+    size = typesetter.size(role) * least
+    advice = "shorten it"
+    if key == "edition.title":
+        low, high = 0, len(text)  # the longest title that fits with these publisher lines
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if attempt(MIN_META_SCALE, MIN_TITLE_SCALE, text[:middle]) else (low, middle - 1)
+        advice = f"shorten it to at most {low} characters"
     raise InputError([Problem(locate(issue, key), f"{len(text)} characters: the cover's {what} do not fit "
-                              f"on the page even at {size * least:.1f}pt; shorten it", key)])
+                              f"on the page even at {size:.1f}pt; {advice}", key)])
 
 
 def draw_cover(canvas, typesetter: Typesetter, plan: CoverPlan) -> None:

@@ -21,8 +21,8 @@ from layout.pages.fit import fit, locate, scaled, wrapped
 from layout.pages.typeset import Typesetter
 
 MIN_SCALE = 0.75
-WIDEST_FOLIOS = ("mmmdccclxxxviii", "xxxviii")
-"""Roman folios the front matter may reach; a body folio is measured at n = 8888."""
+WIDEST_FOLIOS = ("xxxviii",)
+"""The widest roman folio of a table of contents (38 pages); a body folio is measured at n = 8888."""
 
 
 @dataclass
