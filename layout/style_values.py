@@ -78,7 +78,7 @@ RANGES: dict[str, Range] = {
     "typography.max_stretch": Range("0em", "1em", "stretch"),
     "typography.widows": Range("1", "5", "number of lines"),
     "typography.orphans": Range("1", "5", "number of lines"),
-    "typography.min_last_line_chars": Range("1", "5", "number of characters"),
+    "typography.min_last_line_chars": Range("1", "3", "number of characters"),
 }
 
 # Which text role's size an ``em`` means, per section (``text.*`` fields use their own role).
@@ -198,8 +198,15 @@ def check_values(style: Any, report: Callable[[tuple, str], None]) -> None:
             bad.add(path)
     if bad:
         return
-    for rule in RELATIONS:
-        if rule(style, report):
+    reported = []
+
+    def counting(path: tuple, message: str) -> None:
+        reported.append(path)
+        report(path, message)
+
+    for rule in RELATIONS:  # in order: later rules assume the earlier ones hold
+        rule(style, counting)
+        if reported:
             return
 
 
@@ -241,15 +248,23 @@ def _type_area(style: Any, report: Callable) -> bool:
 
 def _leading(style: Any, report: Callable) -> None:
     width, height = _frame(style)
-    for role in type(style.text).__dataclass_fields__:
+    widest = width / MIN_CHARS_PER_LINE
+    roles = type(style.text).__dataclass_fields__
+    too_large = [role for role in roles if getattr(style.text, role).size.pt() > widest + 1e-6]
+    most = f"{int(widest * 10) / 10:g}pt"
+    if len(too_large) > 2:  # the type area is what is too narrow: one problem, at the margins
+        sizes = ", ".join(f"{role} {_shown(getattr(style.text, role).size)}" for role in too_large[:4])
+        report(("page", "margin_right"), f"a type area {width * 25.4 / 72:.0f}mm wide is too narrow for the text "
+               f"sizes ({sizes} …): {MIN_CHARS_PER_LINE} characters of each must fit across it; narrow the "
+               f"margins or make the sizes at most {most}")
+    else:
+        for role in too_large:
+            report(("text", role, "size"), f"{_shown(getattr(style.text, role).size)} is too large for the type "
+                   f"area: {MIN_CHARS_PER_LINE} characters must fit across its {width:.0f}pt; "
+                   f"write a size from 5pt to {most}")
+    for role in roles:
         text = getattr(style.text, role)
-        size = text.size.pt()
-        widest = width / MIN_CHARS_PER_LINE
-        if size > widest + 1e-6:
-            report(("text", role, "size"), f"{_shown(text.size)} is too large for the type area: "
-                   f"{MIN_CHARS_PER_LINE} characters must fit across its {width:.0f}pt; "
-                   f"write a size from 5pt to {int(widest * 10) / 10:g}pt")
-        if text.leading.pt(size) > height / 3:
+        if text.leading.pt(text.size.pt()) > height / 3:
             report(("text", role, "leading"), f"{_shown(text.leading)} leaves fewer than 3 lines on a page; "
                    f"write a leading of at most {height / 3:.0f}pt")
 

@@ -91,6 +91,8 @@ def test_cff_fonts_are_refused_with_advice(tmp_path):
     ("page:\n  margin_top: -10mm\n", "3:15", ["page.margin_top", "-10mm is not a usable margin"]),
     ("page:\n  margin_left: 100mm\n  margin_right: 100mm\n", "4:17",
      ["page.margin_right", "type area 10mm wide", "at most 170mm"]),
+    ("page:\n  margin_left: 80mm\n  margin_right: 80mm\n", "4:17",
+     ["page.margin_right", "50mm wide is too narrow for the text sizes", "at most 14.1pt"]),
     ("page:\n  margin_top: 150mm\n  margin_bottom: 120mm\n", "4:18", ["page.margin_bottom", "27mm high"]),
     ("page:\n  footer_baseline: 30mm\n", "3:20", ["page.footer_baseline", "into the type area"]),
     ("page:\n  footer_baseline: 0mm\n", "3:20", ["page.footer_baseline", "off the page"]),
