@@ -78,7 +78,7 @@ RANGES: dict[str, Range] = {
     "typography.max_stretch": Range("0em", "1em", "stretch"),
     "typography.widows": Range("1", "5", "number of lines"),
     "typography.orphans": Range("1", "5", "number of lines"),
-    "typography.min_last_line_chars": Range("1", "3", "number of characters"),
+    "typography.min_last_line_chars": Range("1", "2", "number of characters"),  # what the breaker can always give
 }
 
 # Which text role's size an ``em`` means, per section (``text.*`` fields use their own role).
