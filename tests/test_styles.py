@@ -184,3 +184,25 @@ def test_leader_spacing_cannot_hang_the_toc_even_if_a_style_slipped_through(tmp_
     canvas = Canvas(str(tmp_path / "x.pdf"))
     entry.drawOn(canvas, 0, 0)  # returns: at most width / (size / 10) leaders
     assert canvas._code.count("Tj") + sum(line.count(") Tj") for line in canvas._code) < 2000
+
+
+def test_every_length_and_number_of_a_style_has_a_range():
+    """A new field without a range would be accepted at any value: the table must cover it."""
+    import dataclasses
+    import typing
+
+    from layout.style_values import RANGES
+    from layout.styles import Length, Style
+
+    missing = []
+    hints = typing.get_type_hints(Style)
+    for section in ("page", "cover", "toc", "headings", "back", "typography"):
+        kind = hints[section]
+        for f in dataclasses.fields(kind):
+            if typing.get_type_hints(kind)[f.name] in (Length, int) and f"{section}.{f.name}" not in RANGES:
+                missing.append(f"{section}.{f.name}")
+    from layout.styles import TextStyle
+    for f in dataclasses.fields(TextStyle):
+        if typing.get_type_hints(TextStyle)[f.name] in (Length, int) and f"text.*.{f.name}" not in RANGES:
+            missing.append(f"text.*.{f.name}")
+    assert not missing
