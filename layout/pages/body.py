@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer,
 
 from layout import model
 from layout.pages.flowables import Anchor, Heading
+from layout.pages.segment import head_paragraph
 from layout.pages.typeset import Typesetter
 
 
@@ -49,7 +50,7 @@ def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:
     gap = style.headings.article_number_gap.pt(size)
     number_width = typesetter.width(anchor.number, role) + (gap if role == "article" else 0)
     number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0, firstLineIndent=0)
-    title = typesetter.make_paragraph(anchor.title, role, firstLineIndent=0)
+    title = head_paragraph(typesetter, anchor.title, role, firstLineIndent=0)
     if role != "chapter":
         return Heading(anchor, number, number_width, title)
     headings = style.headings
