@@ -36,6 +36,7 @@ PREFLIGHT_JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging
                   "javax.activation")
 PREFLIGHT_INSTALL = "apt-get install default-jre-headless libpdfbox2-java libjaxb-api-java libactivation-java"
 JAVA_DIR = Path("/usr/share/java")
+_DOUBLED_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?\s*[-/.]?\s*\1(?!\d)")
 _LEADERS = re.compile(r"^(?P<entry>.*?)\s*[.·…]{3,}\s*(?P<folio>\S+)$")
 
 
@@ -228,6 +229,10 @@ def check_metadata(view: PdfView) -> CheckResult:
     for prop in ("dc:language", "dc:identifier", "dc:rights", "xmp:CreateDate"):
         if not xmp.get(prop):
             problems.append(f"XMP {prop} missing")
+    doubled = _DOUBLED_YEAR.search(str(info.get("/Title", "")))
+    if doubled:
+        problems.append(f"Info /Title names the year twice ({doubled.group()!r}); the issue label already "
+                        "holds the year")
     if "/Lang" not in view.pdf.Root:
         problems.append("catalog /Lang missing")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or str(info.get("/Title", "")))

@@ -9,6 +9,7 @@ Pages, in order: the cover (template ``cover``: no footer), the table of content
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
@@ -38,13 +39,22 @@ def roman(n: int) -> str:
     return out
 
 
+def document_title(template: str, fields: dict) -> str:
+    """The PDF title from the style's template. Where the issue label already names the
+    year ("2022年第3期"), the template's ``{year}`` and the 年 or separator after it are
+    left out, so the title never reads "2022年2022年第3期"."""
+    if str(fields["year"]) in fields["issue_label"]:
+        template = re.sub(r"\{year\}\s*[年\-/.]?\s*", "", template)
+    return re.sub(r" {2,}", " ", template.format(**fields)).strip()
+
+
 def edition_metadata(typesetter: Typesetter, issue: Issue) -> Metadata:
     """Title, author, subject … of the PDF: one source for the Info dictionary and XMP."""
     edition = issue.edition
     wording = typesetter.style.wording
     fields = dict(title=edition.title, issue_label=edition.issue_label, year=edition.year, month=edition.month)
     return Metadata(
-        title=wording.document_title.format(**fields),
+        title=document_title(wording.document_title, fields),
         author=edition.publisher,
         subject=edition.subject or "、".join(chapter.title for chapter in issue.chapters),
         keywords=edition.keywords or (edition.title, edition_date(typesetter, edition)),

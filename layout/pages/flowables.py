@@ -14,6 +14,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
 from layout.pages.cjk import CJKParagraph
+from layout.pages.linebreak import PUNCT, char_kind
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Anchor:
 
     @property
     def label(self) -> str:
+        """Number and title as a bookmark reads: "1.1 标题", but "一、标题" (no space after a
+        full-width mark, which has its own white)."""
+        if not self.number or char_kind(self.number[-1]) == PUNCT:
+            return f"{self.number}{self.title}".strip()
         return f"{self.number} {self.title}".strip()
 
 
