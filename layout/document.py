@@ -87,9 +87,10 @@ class BriefingDocument(BaseDocTemplate):
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
         self.addPageTemplates([
             PageTemplate("cover", [frame], onPage=lambda canvas, doc: draw_cover(canvas, typesetter, issue.edition)),
-            PageTemplate("front", [frame], onPage=self.draw_front_footer),
-            PageTemplate("body", [frame], onPage=self.draw_body_footer),
-            PageTemplate("back", [frame], onPage=self.draw_body_footer),
+            # Footers are drawn at the page's end, after its text: extractors read the body first.
+            PageTemplate("front", [frame], onPageEnd=self.draw_front_footer),
+            PageTemplate("body", [frame], onPage=self.start_body_page, onPageEnd=self.draw_body_footer),
+            PageTemplate("back", [frame], onPage=self.start_body_page, onPageEnd=self.draw_body_footer),
         ])
 
     def beforeDocument(self):
@@ -101,13 +102,15 @@ class BriefingDocument(BaseDocTemplate):
     def draw_front_footer(self, canvas, doc):
         self.draw_footer(canvas, roman(canvas.getPageNumber()))
 
-    def draw_body_footer(self, canvas, doc):
+    def start_body_page(self, canvas, doc):
         page = canvas.getPageNumber()
         if self.body_start is None:
             self.body_start = page
             canvas.addPageLabel(0, "ROMAN_LOWER", 1)
             canvas.addPageLabel(page - 1, "ARABIC", 1)
-        self.draw_footer(canvas, self.folio(page))
+
+    def draw_body_footer(self, canvas, doc):
+        self.draw_footer(canvas, self.folio(canvas.getPageNumber()))
 
     def draw_footer(self, canvas, folio: str) -> None:
         ts = self.typesetter
