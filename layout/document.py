@@ -21,12 +21,14 @@ from layout.model import Issue
 from layout.pages.back import build_back_page
 from layout.pages.body import build_chapters
 from layout.pages.cover import draw_cover, edition_date
-from layout.pages.flowables import Heading
+from layout.pages.fill import MAX_ROUNDS, PageFill
+from layout.pages.flowables import Heading, KeepHeads
 from layout.pages.toc import TableOfContents
 from layout.pages.typeset import Typesetter
 
-MAX_PASSES = 3
-"""The TOC needs two passes (see layout.pages.toc); a third only if something is wrong."""
+MAX_PASSES = 3 + MAX_ROUNDS
+"""The TOC needs two passes (see layout.pages.toc); page fill may add one per tightening
+round (layout.pages.fill); more only if something is wrong."""
 
 
 def roman(n: int) -> str:
@@ -79,10 +81,12 @@ class BriefingDocument(BaseDocTemplate):
             creator=f"briefing-layout {__version__}", lang=style.language, invariant=1,
             initialFontName=typesetter.fonts.names[style.text.body.font],
             initialFontSize=typesetter.size("body"), displayDocTitle=1,
+            keepTogetherClass=KeepHeads,  # heads stay with the first lines that follow, not all of them
         )
         self.typesetter = typesetter
         self.issue = issue
         self.body_start: int | None = None
+        self.fill: PageFill | None = None
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
         self.addPageTemplates([
@@ -128,15 +132,18 @@ class BriefingDocument(BaseDocTemplate):
         canvas.restoreState()
 
     def afterFlowable(self, flowable):
+        if self.fill is not None:
+            self.fill.placed(flowable, self.page)
         if isinstance(flowable, Heading):
             self.notify("TOCEntry", (flowable.anchor, self.folio(self.page)))
 
 
 def build_story(typesetter: Typesetter, issue: Issue) -> list:
     toc = TableOfContents(typesetter)
+    chapters = build_chapters(typesetter, issue.chapters)
     story = [NextPageTemplate("front"), PageBreak(),
-             typesetter.make_paragraph(typesetter.style.wording.toc_title, "toc_title"), toc,
-             NextPageTemplate("body"), PageBreak(), *build_chapters(typesetter, issue.chapters)]
+             typesetter.make_paragraph(typesetter.style.wording.toc_title, "toc_title"), toc, PageFill(chapters),
+             NextPageTemplate("body"), PageBreak(), *chapters]
     if issue.back_page:
         story += [NextPageTemplate("back"), PageBreak(), *build_back_page(typesetter, issue.back_page)]
     return story
@@ -153,5 +160,7 @@ def render_pdf(typesetter: Typesetter, issue: Issue) -> Rendered:
     """Lay out ``issue``; the PDF's bytes are identical for identical inputs."""
     buffer = io.BytesIO()
     document = BriefingDocument(buffer, typesetter, issue)
-    passes = document.multiBuild(build_story(typesetter, issue), maxPasses=MAX_PASSES)
+    story = build_story(typesetter, issue)
+    document.fill = next(flowable for flowable in story if isinstance(flowable, PageFill))
+    passes = document.multiBuild(story, maxPasses=MAX_PASSES)
     return Rendered(buffer.getvalue(), document.page, passes)

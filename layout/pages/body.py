@@ -6,7 +6,9 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from layout import model
-from layout.pages.flowables import Anchor, Heading
+from layout.pages.cjk import CJKParagraph
+from layout.pages.fill import ChapterEnd
+from layout.pages.flowables import Anchor, Heading, WithSources
 from layout.pages.segment import head_paragraph
 from layout.pages.typeset import Typesetter
 
@@ -39,9 +41,17 @@ def build_chapters(typesetter: Typesetter, chapters: tuple[model.Chapter, ...]) 
         story.append(heading(typesetter, chapter_anchor(typesetter, ci, chapter), "chapter"))
         for ai, article in enumerate(chapter.articles):
             story.append(heading(typesetter, article_anchor(typesetter, ci, ai, article), "article"))
-            story.extend(build_blocks(typesetter, article.blocks, "body"))
-            story.extend(source_line(typesetter, source) for source in article.sources)
+            story.extend(with_sources(build_blocks(typesetter, article.blocks, "body"),
+                                      [source_line(typesetter, source) for source in article.sources]))
+        story.append(ChapterEnd(ci))
     return story
+
+
+def with_sources(blocks: list[Flowable], sources: list[CJKParagraph]) -> list[Flowable]:
+    """The article's blocks and source lines, the sources kept with the last paragraph."""
+    if sources and blocks and type(blocks[-1]) is CJKParagraph:
+        return [*blocks[:-1], WithSources(blocks[-1], sources)]
+    return [*blocks, *sources]
 
 
 def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:

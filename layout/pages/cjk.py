@@ -128,6 +128,21 @@ class CJKParagraph(Flowable):
         self.height = len(self._lines) * self.style.leading
         return self.width, self.height
 
+    def tighten(self) -> bool:
+        """Set one line shorter if pushing in the marks inside its lines (clreq push-in)
+        saves a line: TeX's ``\\looseness=-1``, for page fill (``layout.pages.fill``).
+        Kept only when a line is saved; needs a previous ``wrap``."""
+        if self.style.push_in or self._laid_width is None or self._range != (0, self._text.n):
+            return False
+        style = replace(self.style, push_in=True)
+        text = Items(self._text.pieces, style)
+        avail = self._avail(self._laid_width)
+        lines = break_lines(text, 0, text.n, avail - self._first_indent(), avail, self._ends_paragraph, style)
+        if len(lines) >= len(self._lines):
+            return False
+        self.style, self._text, self._lines = style, text, lines
+        return True
+
     def split(self, avail_width, avail_height):
         self.wrap(avail_width, avail_height)
         total = len(self._lines)
