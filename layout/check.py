@@ -26,6 +26,7 @@ import pikepdf
 import pikepdf.pdfa
 
 from layout.audit import audit_pages
+from layout.flow_check import check_orphaned_sources, check_short_pages
 
 STANDARD_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
@@ -338,7 +339,7 @@ def check_typography(view: PdfView) -> list[CheckResult]:
 
 CHECKS: tuple[Callable[[PdfView], CheckResult | list[CheckResult]], ...] = (
     check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
-    check_footers, check_labels, check_links, check_typography,
+    check_footers, check_labels, check_links, check_short_pages, check_orphaned_sources, check_typography,
 )
 
 
