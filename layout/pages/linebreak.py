@@ -244,10 +244,10 @@ class Items:
                 brk[k] = brk[k] and (hard[k] or at[k + 1] in breaks)
         self.glue, self.brk, self.stretch = glue, brk, stretch
         self.typed_space = typed_space
-        self.spaced = [width > 0 for width in space_after]
-        """The editor typed a space after item k (drawn as a space or as the Han–Latin gap)."""
         """The gap after item k is a space the editor typed: drawn as a space glyph, so that
         text extraction and copying keep the words apart."""
+        self.spaced = [width > 0 for width in space_after]
+        """The editor typed a space after item k (drawn as a space or as the Han–Latin gap)."""
         self.n = n
         self.max_endcmp = max(self.endcmp, default=0.0)
 
