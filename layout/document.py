@@ -1,4 +1,8 @@
-"""The document: page templates, the story, and the two-pass render to PDF bytes.
+"""The document: page templates, the story, and the multi-pass render to PDF bytes.
+
+Two passes settle the TOC (``layout.pages.toc``); page fill (``layout.pages.fill``) adds
+one where a chapter's last page would hold three lines or fewer. Footers are drawn at
+each page's end, after its text, so extractors read them last.
 
 Pages, in order: the cover (template ``cover``: no footer), the table of contents
 (``front``: footer with a roman folio), the chapters (``body``: footer with folios from
