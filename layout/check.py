@@ -278,6 +278,38 @@ def check_outline(view: PdfView) -> CheckResult:
     return CheckResult(name, "fail", f"outline has {len(items)} entries, TOC {len(toc)}")
 
 
+def check_outline_form(view: PdfView) -> CheckResult:
+    """Bookmark titles without a space after a full-width mark ("一、 标准进展"), and each
+    /Count as PDF 1.7 §12.3.3 defines it (the root: every visible item)."""
+    name = "outline titles and /Count"
+    root = view.pdf.Root.get("/Outlines")
+    if root is None or "/First" not in root:
+        return CheckResult(name, "pass", "no outline")
+    problems, items = [], 0
+
+    def visible(node) -> int:
+        nonlocal items
+        total, child = 0, node.get("/First")
+        while child is not None:
+            items += 1
+            title = str(child.get("/Title", ""))
+            if re.search(r"[\u3000-\u303f\uff00-\uffef]\s", title):
+                problems.append(f"bookmark {title[:20]!r} has a space after a full-width mark")
+            below = visible(child)
+            count = int(child.get("/Count", 0))
+            if "/First" in child and abs(count) != below:
+                problems.append(f"bookmark {title[:20]!r}: /Count {count}, {below} items below it")
+            total += 1 + (below if count >= 0 else 0)
+            child = child.get("/Next")
+        return total
+
+    shown = visible(root)
+    if int(root.get("/Count", shown)) != shown:
+        problems.insert(0, f"outline root /Count {int(root.Count)}, {shown} visible items")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems[:3]) or
+                       f"{items} bookmarks, /Count {shown}")
+
+
 def _label(view: PdfView, index: int | None) -> str:
     return "nowhere" if index is None else view.labels[index]
 
@@ -338,7 +370,8 @@ def check_typography(view: PdfView) -> list[CheckResult]:
 
 
 CHECKS: tuple[Callable[[PdfView], CheckResult | list[CheckResult]], ...] = (
-    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
+    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc,
+    check_outline_form, check_outline,  # in this order: pikepdf's open_outline rewrites /Count on exit
     check_footers, check_labels, check_links, check_short_pages, check_orphaned_sources, check_typography,
 )
 

@@ -220,3 +220,23 @@ def test_outline_counts_follow_the_pdf_spec(reference_pdf_path, reference_data):
         entries = sum(1 + len(c["articles"]) for c in reference_data["chapters"])
         assert visible(root) == entries  # every chapter is open
         assert int(root.Count) == entries
+
+
+def test_check_finds_a_wrong_count_and_a_stray_space(reference_pdf_path, tmp_path):
+    from layout.check import check_outline_form
+
+    damaged = tmp_path / "outline.pdf"
+    with pikepdf.open(reference_pdf_path) as pdf:
+        root = pdf.Root.Outlines
+        root.Count = int(root.Count) + 7  # what ReportLab wrote: open children counted twice
+        first = root.First
+        first.Title = str(first.Title).replace("、", "、 ", 1)
+        pdf.save(damaged)
+    for path, status in ((reference_pdf_path, "pass"), (damaged, "fail")):
+        view = PdfView(path)
+        try:
+            result = check_outline_form(view)
+        finally:
+            view.close()
+        assert result.status == status, result.detail
+    assert "/Count" in result.detail and "space after a full-width mark" in result.detail
