@@ -51,11 +51,6 @@ def word_starts(text: str) -> frozenset[int]:
     return frozenset(starts)
 
 
-def words(text: str) -> list[str]:
-    """``text`` cut into words (for tests and the audit of heads)."""
-    return list(_segmenter().cut(text))
-
-
 def balanced_lines(text: Items, lo: int, hi: int, first_width: float, width: float, style) -> list[Line]:
     """The fewest lines, with the widest as narrow as it can be without adding a line."""
     lines = break_lines(text, lo, hi, first_width, width, True, style)
