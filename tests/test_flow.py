@@ -240,3 +240,36 @@ def test_check_finds_a_wrong_count_and_a_stray_space(reference_pdf_path, tmp_pat
             view.close()
         assert result.status == status, result.detail
     assert "/Count" in result.detail and "space after a full-width mark" in result.detail
+
+
+SHORT_CHAPTER = """\
+edition:
+  title: 测试简报
+  issue_label: 特刊
+  date: 2022-03
+  publisher: 测试出版单位
+  copyright: 版权归属测试单位
+chapters:
+  - title: 短章
+    articles:
+      - title: 一篇短文
+        body: 只有一行。
+  - title: 长章
+    articles:
+      - title: 另一篇
+        body: 第二章的正文。
+"""
+
+
+def test_a_short_chapter_is_not_a_near_empty_page(tmp_path):
+    """A chapter of three lines on its own page is the editor's choice, not a spill-over."""
+    output = tmp_path / "short.pdf"
+    assert build(write_edition(tmp_path, SHORT_CHAPTER), output) == 0
+    view = PdfView(output)
+    try:
+        first_chapter = next(i for i, label in enumerate(view.labels) if label == "1")
+        assert len(view.lines(first_chapter)) - 1 <= 3  # heads and one line: a short page indeed
+        result = check_short_pages(view)
+    finally:
+        view.close()
+    assert result.status == "pass", result.detail

@@ -81,6 +81,7 @@ class PageFill(Flowable):
         self.rounds = 0
         self.changed = False
         self._shrunk: set[int] = set()
+        self._chapter_start: int | None = None
 
     def wrap(self, avail_width, avail_height):
         return 0, 0
@@ -116,9 +117,11 @@ class PageFill(Flowable):
     def placed(self, flowable: Flowable, page: int) -> None:
         """``flowable`` was set on ``page`` (called from the document's ``afterFlowable``)."""
         if isinstance(flowable, ChapterEnd):
-            if 0 < self.rows[page] <= SHORT_PAGE:
+            if 0 < self.rows[page] <= SHORT_PAGE and page != self._chapter_start:  # not a short chapter
                 self.short[flowable.chapter] = (page, self.rows[page])
             return
+        if getattr(getattr(flowable, "anchor", None), "level", None) == 0:  # a chapter head
+            self._chapter_start = page
         title = getattr(flowable, "title", None)
         if isinstance(title, CJKParagraph):  # a head
             self.rows[page] += title.line_count
