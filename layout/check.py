@@ -36,6 +36,7 @@ from layout.audit import TextFrame, audit_pages
 from layout.errors import BriefingError
 from layout.pdfrecord import read_layout, read_record
 from layout.styles import Style, load_style
+from layout.flow_check import check_orphaned_sources, check_short_pages
 
 STANDARD_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
@@ -50,6 +51,7 @@ REQUIRE_PREFLIGHT = "BRIEFING_REQUIRE_PREFLIGHT"
 """Set to 1 (.ci/run does) to make a missing Preflight a failure, not a skip."""
 PREFLIGHT_INSTALL = "apt-get install default-jre-headless libpdfbox2-java libjaxb-api-java libactivation-java"
 JAVA_DIR = Path("/usr/share/java")
+_DOUBLED_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?\s*[-/.]?\s*\1(?!\d)")
 _LEADERS = re.compile(r"^(?P<entry>.*?)\s*[.·…]{3,}\s*(?P<folio>\S+)$")
 
 
@@ -310,6 +312,10 @@ def check_metadata(view: PdfView) -> CheckResult:
     for prop in ("dc:language", "dc:identifier", "dc:rights", "xmp:CreateDate"):
         if not xmp.get(prop):
             problems.append(f"XMP {prop} missing")
+    doubled = _DOUBLED_YEAR.search(str(info.get("/Title", "")))
+    if doubled:
+        problems.append(f"Info /Title names the year twice ({doubled.group()!r}); the issue label already "
+                        "holds the year")
     if "/Lang" not in view.pdf.Root:
         problems.append("catalog /Lang missing")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or str(info.get("/Title", "")))
@@ -352,6 +358,38 @@ def check_outline(view: PdfView) -> CheckResult:
             return CheckResult(name, "fail", f"entry {i + 1}: outline {got[0][:24]!r} → "
                                              f"{_label(view, got[1])}, TOC {want[0][:24]!r} → {_label(view, want[1])}")
     return CheckResult(name, "fail", f"outline has {len(items)} entries, TOC {len(toc)}")
+
+
+def check_outline_form(view: PdfView) -> CheckResult:
+    """Bookmark titles without a space after a full-width mark ("一、 标准进展"), and each
+    /Count as PDF 1.7 §12.3.3 defines it (the root: every visible item)."""
+    name = "outline titles and /Count"
+    root = view.pdf.Root.get("/Outlines")
+    if root is None or "/First" not in root:
+        return CheckResult(name, "pass", "no outline")
+    problems, items = [], 0
+
+    def visible(node) -> int:
+        nonlocal items
+        total, child = 0, node.get("/First")
+        while child is not None:
+            items += 1
+            title = str(child.get("/Title", ""))
+            if re.search(r"[\u3000-\u303f\uff00-\uffef]\s", title):
+                problems.append(f"bookmark {title[:20]!r} has a space after a full-width mark")
+            below = visible(child)
+            count = int(child.get("/Count", 0))
+            if "/First" in child and abs(count) != below:
+                problems.append(f"bookmark {title[:20]!r}: /Count {count}, {below} items below it")
+            total += 1 + (below if count >= 0 else 0)
+            child = child.get("/Next")
+        return total
+
+    shown = visible(root)
+    if int(root.get("/Count", shown)) != shown:
+        problems.insert(0, f"outline root /Count {int(root.Count)}, {shown} visible items")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems[:3]) or
+                       f"{items} bookmarks, /Count {shown}")
 
 
 def _label(view: PdfView, index: int | None) -> str:
@@ -418,8 +456,9 @@ def check_typography(view: PdfView) -> list[CheckResult]:
 
 
 CHECKS: tuple[Callable[[PdfView], CheckResult | list[CheckResult]], ...] = (
-    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
-    check_footers, check_labels, check_links, check_typography,
+    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc,
+    check_outline_form, check_outline,  # in this order: pikepdf's open_outline rewrites /Count on exit
+    check_footers, check_labels, check_links, check_short_pages, check_orphaned_sources, check_typography,
 )
 
 

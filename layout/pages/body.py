@@ -5,7 +5,10 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer
 
 from layout import model
-from layout.pages.flowables import Anchor, Heading
+from layout.pages.cjk import CJKParagraph
+from layout.pages.fill import ChapterEnd
+from layout.pages.flowables import Anchor, Heading, WithSources
+from layout.pages.segment import head_paragraph
 from layout.pages.table import make_table
 from layout.pages.typeset import Typesetter
 
@@ -38,9 +41,17 @@ def build_chapters(typesetter: Typesetter, chapters: tuple[model.Chapter, ...]) 
         story.append(heading(typesetter, chapter_anchor(typesetter, ci, chapter), "chapter"))
         for ai, article in enumerate(chapter.articles):
             story.append(heading(typesetter, article_anchor(typesetter, ci, ai, article), "article"))
-            story.extend(build_blocks(typesetter, article.blocks, "body"))
-            story.extend(source_line(typesetter, source) for source in article.sources)
+            story.extend(with_sources(build_blocks(typesetter, article.blocks, "body"),
+                                      [source_line(typesetter, source) for source in article.sources]))
+        story.append(ChapterEnd(ci))
     return story
+
+
+def with_sources(blocks: list[Flowable], sources: list[CJKParagraph]) -> list[Flowable]:
+    """The article's blocks and source lines, the sources kept with the last paragraph."""
+    if sources and blocks and type(blocks[-1]) is CJKParagraph:
+        return [*blocks[:-1], WithSources(blocks[-1], sources)]
+    return [*blocks, *sources]
 
 
 def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:
@@ -49,7 +60,7 @@ def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:
     gap = style.headings.article_number_gap.pt(size)
     number_width = typesetter.width(anchor.number, role) + (gap if role == "article" else 0)
     number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0, firstLineIndent=0)
-    title = typesetter.make_paragraph(anchor.title, role, firstLineIndent=0)
+    title = head_paragraph(typesetter, anchor.title, role, firstLineIndent=0)
     if role != "chapter":
         return Heading(anchor, number, number_width, title)
     headings = style.headings
