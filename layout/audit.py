@@ -23,19 +23,32 @@ Checks, each with page numbers and the offending line's text:
     compressed to half width at a line's end (opening marks: at its start);
 ``justified lines flush``
     every non-last line of a justified paragraph (a role whose ``align`` is ``justify``,
-    recognised by size and leading) ends at the frame's right edge;
+    recognised by size and leading) ends at the frame's right edge, unless it is set
+    ragged by rule: flush would take more than ``MAX_HAN_GAP`` per stretchable gap;
 ``Han–Latin gap``
     each Han/Latin boundary is the style's gap plus the line's inter-character stretch
     (read from its Han–Han gaps, or where a line has none, 链100，链101，…, from its
     Han–punctuation gaps), no gap next to Chinese punctuation, none at a line's start;
 ``URL breaks``
-    a web address broken across lines is broken after ``/ . - _ ? & = #`` only;
+    a web or e-mail address broken across lines is broken where the Chicago Manual
+    allows (after ``/`` but not inside ``//``, after ``= &``; before ``. ? # - _ ~ % @ = &``),
+    never after a hyphen (extractors drop it), with at least 4 characters on its last line
+    and not only its last dotted part (``.html``);
+``Han gap``
+    on every line, no gap between two adjacent Han characters exceeds their natural
+    spacing by more than ``MAX_HAN_GAP`` (0.25 em, the house style's ``max_han_gap``):
+    justification never letter-spaces Chinese text;
 ``widows and orphans``
     no page starts with a paragraph's lone last line or ends with its lone (indented)
     first line (paragraphs are followed across pages by their first-line indent);
 ``no 孤字``
     no paragraph's last line holds fewer than ``min_last_line_chars`` characters besides
-    punctuation.
+    punctuation;
+``table cells``
+    in table rows (``/Table`` marked content), cells are told apart by gaps; between two
+    lines of one cell (``text.table``'s leading apart, overlapping), no number is broken
+    (a digit ends one line, a digit, mark or Han character starts the next), and no three
+    lines of a cell hold one character each (a collapsed column).
 
 The character classes are spelled out here again, from TYPOGRAPHY.md, rather than
 imported from the line breaker: the audit is a second opinion.
@@ -48,6 +61,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from layout.publication import builtin_dir
 from layout.styles import Style, load_style
 
 NO_START = frozenset("，。、；：？！）］｝〕】〗〉》」』”’～·／…%‰℃!),.:;?]}")
@@ -57,9 +71,19 @@ CLOSING = frozenset("，。、；：？！）］｝〕】〗〉》」』”’")
 OPENING = frozenset("（［｛〔【〖〈《「『“‘")
 CHINESE_PUNCTUATION = frozenset("“”‘’—…·") | {chr(c) for c in range(0x3000, 0x3040)} | {
     chr(c) for c in range(0xFF00, 0xFFF0)}
-URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[!#-'*-;=?-~]+")
+URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[!#-'*-;=?-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
+_URL_REST = re.compile(r"[!#-'*-;=?-~]+")
+_LAST_PART = re.compile(r"\.[A-Za-z0-9]+")
+"""An address's last dotted part (``.html``, ``.cn``): never alone on a line."""
+URL_BREAK_AFTER = frozenset("/=&")
+URL_BREAK_BEFORE = frozenset(".?#-_~%@=&")
+URL_MIN_TAIL = 4
+"""Characters: the fewest of a broken web address on its last line."""
+MAX_HAN_GAP = 0.25
+"""Ems: the most extra space between two adjacent Han characters (the house style's
+``typography.max_han_gap``; a documented constant so that ``check`` reads only the PDF)."""
 
-DEFAULT_STYLE = Path(__file__).resolve().parent.parent / "styles" / "briefing.yaml"
+DEFAULT_STYLE = builtin_dir("styles") / "briefing.yaml"
 
 TOLERANCE = 0.5
 """Points: how far a glyph may be from where a rule puts it (TYPOGRAPHY.md rules 2, 3)."""
@@ -77,10 +101,14 @@ CHECKS = {
     "inside the frame": "no glyph beyond the text frame (a half-width line-end mark excepted)",
     "justified lines flush": "every non-last line of a justified paragraph is flush right",
     "Han–Latin gap": "one consistent gap between Han and Latin/digits, none next to punctuation",
-    "URL breaks": "web addresses break only after / . - _ ? & = #",
+    "URL breaks": "web addresses break after / = &, before . ? # - _ ~ % @, 4+ characters on the last line",
+    "Han gap": f"no gap between Han characters wider than {MAX_HAN_GAP} em extra",
     "widows and orphans": "no page starts with a paragraph's lone last line or ends with its lone first line",
     "no 孤字": "no paragraph ends with a line of a single character",
+    "table cells": "no number broken across lines in a table cell, no column one character wide",
 }
+CELL_GAP = 0.75
+"""Ems: a wider gap between two glyphs of a table row separates two cells."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +133,8 @@ class Glyph:
     x0: float
     x1: float
     size: float
+    after_space: bool = False
+    """A space glyph lies between this glyph and the one before it."""
     family: str = ""
     """The font's family (``NotoSerifSC`` of ``ABCDEF+NotoSerifSC-Bold``): bold is the same family."""
 
@@ -118,6 +148,9 @@ class Row:
     baseline: float
     glyphs: list[Glyph]
     spaces: int
+    table: bool = False
+    """The row is a table's (its glyphs are in ``/Table`` marked content): cells side by side,
+    so only the checks of single lines apply, not those of justified paragraphs."""
 
     @property
     def text(self) -> str:
@@ -228,10 +261,18 @@ def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFr
     for group in groups:
         chars_in_row = [char for _, char in group]  # pdfplumber keeps drawing order: a stable sort
         chars_in_row.sort(key=lambda c: c["x0"])
-        glyphs = [Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]), _family(c.get("fontname", "")))
-                  for c in chars_in_row if not c["text"].isspace()]
+        glyphs = []
+        spaced = False
+        for c in chars_in_row:
+            if c["text"].isspace():
+                spaced = True
+                continue
+            glyphs.append(Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]), spaced,
+                                _family(c.get("fontname", ""))))
+            spaced = False
         if glyphs:
-            rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs)))
+            table = all(c.get("tag") == "Table" for c in chars_in_row)
+            rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs), table))
     return rows
 
 
@@ -251,6 +292,16 @@ def _starts_list_item(row: Row) -> bool:
 
 def _family(fontname: str) -> str:
     return fontname.split("+")[-1].split("-")[0]
+
+
+def _cells(row: Row) -> list[list[Glyph]]:
+    """A table row's glyphs, cell by cell (a gap wider than ``CELL_GAP`` ems between cells)."""
+    out = [[row.glyphs[0]]]
+    for before, glyph in zip(row.glyphs, row.glyphs[1:]):
+        if glyph.x0 - before.x1 > CELL_GAP * glyph.size:
+            out.append([])
+        out[-1].append(glyph)
+    return out
 
 
 def _kind(char: str) -> str:
@@ -281,7 +332,6 @@ class _Auditor:
     def __init__(self, style: Style, frame: TextFrame):
         self.frame = frame
         self.style = style
-        self.url_breaks = style.typography.url_break_after
         self.gap_em = style.typography.han_latin_gap
         self.leadings: dict[float, set[float]] = {}
         self.justified: list[_Role] = []
@@ -307,11 +357,14 @@ class _Auditor:
             if role is not None and role.first_line_indent and abs(
                     row.x0 - self.frame.left - role.left_indent - role.first_line_indent) < TOLERANCE:
                 self._indented.add((round(row.size, 2), row.family))
+        self._url_starts: set[int] = set()
+        """Rows (by id) that continue a web address broken at the end of the row before."""
         continued = False
         for index, row in enumerate(flow):
             following = flow[index + 1] if index + 1 < len(flow) else None
-            role = self._role(row)
-            carried, continued = continued, following is not None and self._continues(row, following, role)
+            role = None if row.table else self._role(row)
+            carried, continued = continued, (following is not None and row.table == following.table
+                                             and self._continues(row, following, role))
             if role is not None and role.first_line_indent:
                 self._widow_orphan(row, following, role, carried, continued)
                 if carried and not continued:
@@ -319,14 +372,16 @@ class _Auditor:
             self.report.lines_checked += 1
             self._line_start_end(row)
             self._inside_frame(row)
+            self._han_gap(row)
             if following is not None:
                 self._no_split(row, following)
-            if continued:
+            if continued and not row.table:
                 self._url_break(row, following)
             if role is not None:
                 if continued:
                     self._flush(row)
                 self._han_latin(row, role)
+        self._table_cells([row for row in flow if row.table])
         return self.report
 
     def _find(self, check: str, row: Row, detail: str) -> None:
@@ -342,7 +397,8 @@ class _Auditor:
 
     def _continues(self, row: Row, following: Row, role: _Role | None) -> bool:
         """Is ``following`` the next line of ``row``'s paragraph?"""
-        if abs(row.size - following.size) > 0.05 or following.x0 > row.x0 + TOLERANCE:
+        x0 = row.x0 + (row.glyphs[0].size / 2 if row.glyphs[0].text in OPENING else 0.0)  # a compressed （《
+        if abs(row.size - following.size) > 0.05 or following.x0 > x0 + TOLERANCE:
             return False
         if row.family != following.family:  # a head of the body's size (####) is set in another face
             return False
@@ -361,13 +417,14 @@ class _Auditor:
     # -- the checks -----------------------------------------------------------------------
 
     def _line_start_end(self, row: Row) -> None:
-        for segment in row.segments():
+        for index, segment in enumerate(row.segments()):
             text = "".join(g.text for g in segment)
             if LEADERS.fullmatch(text):  # a TOC line's leaders (and folio), set apart by a wide gap
                 continue
             self.report.checked["line start"] += 1
             self.report.checked["line end"] += 1
-            if text[0] in NO_START:
+            url_break = index == 0 and id(row) in self._url_starts and text[0] in URL_BREAK_BEFORE
+            if text[0] in NO_START and not url_break:  # a web address may break before its . and ?
                 self._find("line start", row, f"starts with {text[0]}")
             if text[-1] in NO_END:
                 self._find("line end", row, f"ends with {text[-1]}")
@@ -406,9 +463,17 @@ class _Auditor:
         last = row.glyphs[-1]
         right = self.frame.right
         ends = [last.x1] + ([last.x1 - last.size / 2] if last.text in CLOSING else [])
-        if not any(abs(end - right) <= TOLERANCE for end in ends):
+        if not any(abs(end - right) <= TOLERANCE for end in ends) and not self._ragged_by_rule(row):
             self._find("justified lines flush", row, f"ends {right - min(ends, key=lambda e: abs(e - right)):.1f} pt "
                                                      "short of the right edge")
+
+    def _ragged_by_rule(self, row: Row) -> bool:
+        """Is ``row`` set at natural spacing because flush would exceed ``MAX_HAN_GAP`` per gap?"""
+        kinds = [_kind(g.text) for g in row.glyphs]
+        gaps = row.spaces + sum(1 for ka, kb in zip(kinds, kinds[1:]) if "han" in (ka, kb) or "punct" in (ka, kb))
+        natural = all(b.x0 - a.x1 <= TOLERANCE for a, b, ka, kb in zip(row.glyphs, row.glyphs[1:], kinds, kinds[1:])
+                      if ka == kb == "han")
+        return natural and self.frame.right - row.x1 > MAX_HAN_GAP * row.size * max(gaps, 1) - TOLERANCE
 
     def _han_latin(self, row: Row, role: _Role) -> None:
         glyphs = row.glyphs
@@ -464,11 +529,57 @@ class _Auditor:
         if len(real) < self.style.typography.min_last_line_chars:
             self._find("no 孤字", row, f"the paragraph's last line holds only {''.join(real) or 'punctuation'}")
 
+    def _table_cells(self, rows: list[Row]) -> None:
+        text = self.style.text.table
+        ratio = text.leading.pt(text.size.pt()) / text.size.pt()
+        stacks: dict[tuple[int, float], int] = {}
+        for row, below in zip(rows, rows[1:]):
+            if below.page != row.page or abs(below.baseline - row.baseline - ratio * row.size) > LEADING_TOLERANCE:
+                continue
+            for upper in _cells(row):
+                for lower in _cells(below):
+                    if lower[0].x0 >= upper[-1].x1 or lower[-1].x1 <= upper[0].x0:
+                        continue  # not the same column
+                    self.report.checked["table cells"] += 1
+                    last, first = upper[-1].text, lower[0].text
+                    if (last.isdigit() or last == ".") and (first.isdigit() or first in ".%‰℃"
+                                                            or _kind(first) == "han"):
+                        self._find("table cells", below, f"a number broken across lines: {last}/{first}")
+                    key = (row.page, round(upper[0].x0))
+                    if len(upper) == len(lower) == 1:
+                        stacks[key] = stacks.get(key, 1) + 1
+                        if stacks[key] == 3:
+                            self._find("table cells", below, "a column one character wide")
+                    else:
+                        stacks.pop(key, None)
+
     def _url_break(self, row: Row, following: Row) -> None:
         text = row.text
         joined = text + following.text
-        for match in URL.finditer(joined):
-            if match.start() < len(text) < match.end():
+        matches = list(URL.finditer(joined))
+        if id(row) in self._url_starts:  # the address began lines above: its rest is a URL too
+            matches.append(_URL_REST.match(joined))
+        for match in matches:
+            if match and match.start() < len(text) < match.end():
                 self.report.checked["URL breaks"] += 1
-                if text[-1] not in self.url_breaks or following.text[0] in self.url_breaks:
-                    self._find("URL breaks", row, f"{match.group()[:60]} broken after {text[-1]!r}")
+                self._url_starts.add(id(following))
+                before, after = text[-1], following.text[0]
+                allowed = (before in URL_BREAK_AFTER and not before == after == "/") or after in URL_BREAK_BEFORE
+                if not allowed or before == "-":
+                    self._find("URL breaks", row, f"{match.group()[:60]} broken between {before!r} and {after!r}")
+                elif len(tail := joined[len(text):match.end()]) < URL_MIN_TAIL or _LAST_PART.fullmatch(tail):
+                    self._find("URL breaks", row, f"{match.group()[:60]} leaves only {tail!r} on its last line")
+
+    def _han_gap(self, row: Row) -> None:
+        """The widest gap between two adjacent Han characters, less their natural spacing."""
+        widest = None
+        for segment in row.segments():
+            for a, b in zip(segment, segment[1:]):
+                if _kind(a.text) == _kind(b.text) == "han" and not b.after_space:
+                    gap = (b.x0 - a.x1) / b.size
+                    widest = gap if widest is None or gap > widest else widest
+        if widest is None:
+            return
+        self.report.checked["Han gap"] += 1
+        if widest > MAX_HAN_GAP + TOLERANCE / row.size:
+            self._find("Han gap", row, f"{widest:.2f} em between Han characters (at most {MAX_HAN_GAP} em)")

@@ -1,8 +1,10 @@
 """The pipeline, stage by stage: load → style → fonts → coverage → render → archival → write.
 
-``prepare`` does every check that needs no layout (``briefing validate`` stops there);
-``build_edition`` renders and writes the PDF atomically: the new file appears whole under
-its name or not at all, so a failed or interrupted build never damages the previous one.
+``prepare`` does every check that needs no layout; ``build_edition`` renders, finishes and
+validates the PDF, then writes it atomically: the new file appears whole under its name or
+not at all, so a failed or interrupted build never damages the previous one. ``briefing
+validate`` is ``build_edition`` without the write. The output is checked before any work:
+it may not name an input (edition, style, figure, font) nor a folder.
 """
 
 from __future__ import annotations
@@ -12,21 +14,32 @@ import dataclasses
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from layout.archival import DEFAULT_VARIANT, make_archival
 from layout.document import Rendered, edition_metadata, render_pdf
-from layout.errors import InputError
-from layout.fonts import check_coverage, register_fonts
+from layout.errors import BriefingError, InputError, Problem, as_errors
+from layout.fonts import check_coverage, find_font_file, register_fonts
 from layout.load import load_issue
-from layout.model import Issue
-from layout.pages.cover import plan_cover
-from layout.pages.footer import plan_footer
+from layout.model import Figure, Issue
 from layout.pages.typeset import Typesetter
-from layout.styles import load_style, resolve_style_path
+from layout.pdfrecord import record_layout
+from layout.publication import DEFAULT_STYLE, default_output, find_style, publication_folder
+from layout.styles import load_style
 
-DEFAULT_STYLE = "briefing"
+__all__ = ["DEFAULT_STYLE", "Prepared", "build_edition", "default_output", "prepare", "write_atomic"]
+
+MAX_EPOCH = 253402300799
+"""9999-12-31T23:59:59Z: the last moment a PDF date (four-digit year) can express."""
+
+Progress = Callable[[str], None]
+
+
+class OutputError(BriefingError):
+    """The output path cannot be written (or would overwrite an input)."""
 
 
 @dataclass
@@ -34,57 +47,131 @@ class Prepared:
     issue: Issue
     typesetter: Typesetter
     timings: dict[str, float] = field(default_factory=dict)
+    inputs: list[Path] = field(default_factory=list)
+    """Every file the build reads: edition, style chain, figures, fonts."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Problems of severity warning: the caller prints them; the build goes on."""
 
 
-def prepare(edition: Path, style: str | None = None) -> Prepared:
-    """Load and check everything; raise InputError with all problems found."""
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+class _Stages:
+    """Times each stage and tells ``progress`` when one starts."""
 
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = now - clock
-        clock = now
+    def __init__(self, timings: dict[str, float], progress: Progress | None):
+        self.timings = timings
+        self.progress = progress
 
-    issue = load_issue(edition)
-    lap("load")
-    style_path = resolve_style_path(style or issue.edition.style or DEFAULT_STYLE, edition)
-    loaded_style = load_style(style_path)
-    lap("style")
-    fonts = register_fonts(loaded_style)
-    lap("fonts")
-    check_coverage(issue, loaded_style, fonts)
-    lap("coverage")
-    typesetter = Typesetter(loaded_style, fonts)
-    problems = []
-    for plan in (plan_cover, plan_footer):  # texts too long for the cover or footer: refused in validate too
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        if self.progress is not None:
+            self.progress(name)
+        clock = time.perf_counter()
         try:
-            plan(typesetter, issue)
-        except InputError as error:
-            problems += error.problems
-    if problems:
-        raise InputError(problems)
-    return Prepared(issue, typesetter, timings)
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - clock
 
 
-def build_edition(edition: Path, output: Path, style: str | None = None,
-                  variant: str = DEFAULT_VARIANT) -> tuple[Prepared, Rendered]:
-    """Render ``edition`` and write it to ``output`` as ``variant`` (see layout.archival)."""
-    prepared = prepare(edition, style)
-    clock = time.perf_counter()
-    rendered = render_pdf(prepared.typesetter, prepared.issue)
-    prepared.timings["render"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    metadata = edition_metadata(prepared.typesetter, prepared.issue)
-    rendered = dataclasses.replace(rendered, pdf=make_archival(rendered.pdf, metadata, variant))
-    prepared.timings["archival"] = time.perf_counter() - clock
-    write_atomic(output, rendered.pdf)
+def check_environment() -> None:
+    """SOURCE_DATE_EPOCH, when set, must be a date a PDF can hold."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not (epoch.isdigit() and int(epoch) <= MAX_EPOCH):
+        raise BriefingError(f"SOURCE_DATE_EPOCH={epoch[:30]!r} is not a date a PDF can hold; set it to whole "
+                            f"seconds since 1970 (0 to {MAX_EPOCH}, e.g. $(date +%s)) or unset it")
+
+
+def prepare(edition: Path, style: str | None = None, progress: Progress | None = None,
+            timings: dict[str, float] | None = None, strict: bool = False) -> Prepared:
+    """Load and check everything that needs no layout; raise InputError with all problems found.
+
+    ``style`` (``--style``) is a name or a path relative to the working directory; the edition's
+    ``style:`` is a name or a path relative to the edition (layout.publication: the lookup order).
+    With ``strict``, warnings are raised as errors."""
+    timings = {} if timings is None else timings
+    stages = _Stages(timings, progress)
+    check_environment()
+    publication = publication_folder(edition)
+    with stages.stage("load"):
+        issue = load_issue(edition)
+    with stages.stage("style"):
+        if style is not None:
+            style_path = find_style(style, publication)
+        else:
+            style_path = find_style(issue.edition.style or DEFAULT_STYLE, publication,
+                                    relative_to=edition.absolute().parent)
+        loaded_style = load_style(style_path, publication)
+    with stages.stage("fonts"):
+        fonts = register_fonts(loaded_style)
+    with stages.stage("coverage"):
+        check_coverage(issue, loaded_style, fonts)
+    if strict and issue.warnings:
+        raise InputError(as_errors(list(issue.warnings)))
+    fonts_read = [find_font_file(spec.file, loaded_style) for spec in loaded_style.fonts.faces.values()]
+    inputs = [edition, style_path, *{location.file for location in loaded_style.locations.values()},
+              *_figures(issue), *(path for path in fonts_read if path is not None)]
+    return Prepared(issue, Typesetter(loaded_style, fonts), timings, inputs, list(issue.warnings))
+
+
+def _figures(issue: Issue) -> list[Path]:
+    return [block.path for chapter in issue.chapters for article in chapter.articles
+            for block in article.blocks if isinstance(block, Figure)]
+
+
+def build_edition(edition: Path, output: Path | None, style: str | None = None,
+                  variant: str = DEFAULT_VARIANT, progress: Progress | None = None,
+                  strict: bool = False) -> tuple[Prepared, Rendered]:
+    """Render ``edition`` and write it to ``output`` as ``variant`` (see layout.archival).
+
+    With ``output`` None nothing is written (``briefing validate``): every other stage runs,
+    the archival finishing and its validation included, so validate fails where build would."""
+    if output is not None:
+        check_output(output, [edition])
+    timings: dict[str, float] = {}
+    prepared = prepare(edition, style, progress, timings, strict)
+    if output is not None:
+        check_output(output, prepared.inputs)
+    stages = _Stages(timings, progress)
+    with stages.stage("render"):
+        rendered = render_pdf(prepared.typesetter, prepared.issue)
+    with stages.stage("archival"):
+        metadata = edition_metadata(prepared.typesetter, prepared.issue)
+        annotate = partial(record_layout, style=prepared.typesetter.style, variant=variant)
+        rendered = dataclasses.replace(rendered, pdf=make_archival(rendered.pdf, metadata, variant, annotate))
+    if output is not None:
+        with stages.stage("write"):
+            write_atomic(output, rendered.pdf)
     return prepared, rendered
 
 
-def default_output(edition: Path) -> Path:
-    return Path("output") / f"{edition.stem}.pdf"
+def check_output(output: Path, inputs: list[Path]) -> None:
+    """Refuse an output path that names an input or cannot hold a file, before any work."""
+    text = str(output)
+    if not text.strip() or text == ".":
+        raise OutputError("-o names no file; give the PDF's path, e.g. -o output/edition.pdf")
+    size = len(output.name.encode("utf-8", "surrogateescape"))
+    if size > 255:
+        raise OutputError(f"-o: the file name is {size} bytes, over the 255 a file system allows; "
+                          "choose a shorter name")
+    try:
+        for path in inputs:
+            if output.exists() and path.exists() and os.path.samefile(output, path):
+                raise OutputError(f"{output}: this is an input of the build ({path.name}) and is never "
+                                  "written over; choose another -o, e.g. one ending in .pdf")
+        if output.is_dir():
+            raise OutputError(f"{output}: is a folder; give a file name inside it, e.g. -o {output / 'edition.pdf'}")
+        for parent in output.absolute().parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise OutputError(f"{output}: {parent} is a file, not a folder; choose a path in a folder")
+                break
+    except OSError as exc:
+        raise write_error(output, exc) from None
+
+
+def write_error(output: Path, exc: OSError) -> OutputError:
+    """An OSError while writing ``output``, as what happened and what to do."""
+    reason = exc.strerror or str(exc)
+    return OutputError(f"cannot write {output} ({reason}); choose a writable folder with -o, "
+                       "or fix the folder's permissions or free space")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -95,8 +182,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     leave a ``.NAME.*.part`` beside it, never a damaged ``path``). The file gets the
     permissions a plain ``open`` would give it (the umask's), not mkstemp's 0600.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise write_error(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             umask = os.umask(0)
@@ -106,9 +196,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise write_error(path, exc) from None
         raise
     directory = os.open(path.parent, os.O_RDONLY)
     try:

@@ -7,12 +7,19 @@ of the front-matter pages (pages whose label is not a number) and the text insid
 
 The typography section (``layout.audit``) measures TYPOGRAPHY.md's rules on the glyphs.
 
+The typography audit needs the intended type area and the style's sizes: the build records
+them in the PDF (``layout.pdfrecord``: each page's ``/ArtBox`` and an Info entry), so no
+style file is read (``--style`` overrides the record, for PDFs made elsewhere).
+
 A skip is not a pass: ``briefing check`` exits 0 only when no check failed, and says
-which were skipped and why (Preflight needs Java and Debian's PDFBox packages).
+which were skipped and why (Preflight needs Java and Debian's PDFBox packages). A PDF
+built with ``--pdf-a none`` has its archival rows marked ``n/a``, not failed.
+A file that is not a readable PDF raises ``CheckError`` (exit 1), never a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -25,7 +32,11 @@ import pdfplumber
 import pikepdf
 import pikepdf.pdfa
 
-from layout.audit import audit_pages
+from layout.audit import TextFrame, audit_pages
+from layout.errors import BriefingError
+from layout.pdfrecord import read_layout, read_record
+from layout.styles import Style, load_style
+from layout.flow_check import check_orphaned_sources, check_short_pages
 from layout.overprint import find_overprints
 
 STANDARD_14 = {
@@ -33,18 +44,27 @@ STANDARD_14 = {
     "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman", "Times-Bold", "Times-Italic",
     "Times-BoldItalic", "Symbol", "ZapfDingbats",
 }
-PREFLIGHT_JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "commons-io", "jaxb-api",
+PREFLIGHT_JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "jaxb-api",
                   "javax.activation")
+"""What Preflight's Validator_A1b loads, from Debian's libpdfbox2-java, libcommons-logging-java,
+libjaxb-api-java and libactivation-java (commons-io is not needed)."""
+REQUIRE_PREFLIGHT = "BRIEFING_REQUIRE_PREFLIGHT"
+"""Set to 1 (.ci/run does) to make a missing Preflight a failure, not a skip."""
 PREFLIGHT_INSTALL = "apt-get install default-jre-headless libpdfbox2-java libjaxb-api-java libactivation-java"
 JAVA_DIR = Path("/usr/share/java")
+_DOUBLED_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?\s*[-/.]?\s*\1(?!\d)")
 _LEADERS = re.compile(r"^(?P<entry>.*?)\s*[.·…]{3,}\s*(?P<folio>\S+)$")
+
+
+class CheckError(BriefingError):
+    """The file to check is not a readable PDF (or not a file at all)."""
 
 
 @dataclass(frozen=True)
 class CheckResult:
     name: str
     status: str
-    """'pass', 'fail' or 'skip'."""
+    """'pass', 'fail', 'skip' or 'n/a' (an archival row of a PDF built with --pdf-a none)."""
     detail: str = ""
 
     @property
@@ -76,13 +96,38 @@ class PdfView:
 
     def __init__(self, path: Path, style: Path | None = None):
         self.path = path
-        self.style = style
-        self.pdf = pikepdf.open(path)
-        self.labels = [page.label for page in self.pdf.pages]
-        self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
-        with pdfplumber.open(path) as plumber:
-            self.chars = [page.chars for page in plumber.pages]
-            self.heights = [float(page.height) for page in plumber.pages]
+        self.pdf = _open(path)
+        try:
+            self.record = read_record(self.pdf)
+            self.style: Style | None = load_style(style) if style is not None else read_layout(self.pdf)
+            self.labels = [page.label for page in self.pdf.pages]
+            self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
+            with pdfplumber.open(path) as plumber:
+                self.chars = [page.chars for page in plumber.pages]
+                self.heights = [float(page.height) for page in plumber.pages]
+        except BriefingError:
+            self.pdf.close()
+            raise
+        except Exception as exc:  # noqa: BLE001 - pdfminer's errors have no common base
+            self.pdf.close()
+            raise CheckError(f"{path}: cannot read its pages ({type(exc).__name__}: {exc}); "
+                             "it is damaged: build it again with briefing build") from None
+
+    @property
+    def plain(self) -> bool:
+        """Built with --pdf-a none (as the build recorded): the archival rows do not apply."""
+        return self.record.get("pdf_a") == "none" and not self.xmp.get("pdfaid:part")
+
+    def frame(self) -> TextFrame | None:
+        """The type area: the /ArtBox of the first page after the cover (the build sets it), else
+        the style's margins."""
+        index = 1 if len(self.pdf.pages) > 1 else 0
+        box = self.pdf.pages[index].obj.get("/ArtBox") if self.pdf.pages else None
+        if box is not None and len(box) == 4:
+            x0, y0, x1, y1 = (float(v) for v in box)
+            height = self.heights[index]
+            return TextFrame(min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1))
+        return TextFrame.from_style(self.style) if self.style is not None else None
 
     def close(self) -> None:
         self.pdf.close()
@@ -163,8 +208,44 @@ def _page(view: PdfView, index: int) -> str:
 # -- the checks ------------------------------------------------------------------
 
 
+def _open(path: Path) -> pikepdf.Pdf:
+    """``path`` opened with pikepdf, or a CheckError saying what the file is instead."""
+    if path.is_dir():
+        raise CheckError(f"{path}: is a folder; give a PDF file, e.g. output/2021-10.pdf")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except FileNotFoundError:
+        raise CheckError(f"{path}: no such file; check the path (briefing build prints where it wrote)") from None
+    except OSError as exc:
+        raise CheckError(f"{path}: cannot read it ({exc.strerror}); check its permissions") from None
+    if not head:
+        raise CheckError(f"{path}: is empty (0 bytes); build it again with briefing build")
+    if b"%PDF-" not in head:
+        kind = "a PNG image" if head.startswith(b"\x89PNG") else "a JPEG image" if head.startswith(b"\xff\xd8") \
+            else "text" if _is_text(head) else "not a PDF"
+        raise CheckError(f"{path}: is {kind}, not a PDF; give the PDF that briefing build wrote")
+    try:
+        return pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise CheckError(f"{path}: is encrypted; check audits unencrypted PDFs: give the file "
+                         "briefing build wrote (or decrypt it: qpdf --decrypt in.pdf out.pdf)") from None
+    except pikepdf.PdfError as exc:
+        raise CheckError(f"{path}: is damaged or truncated ({exc}); build it again with briefing build") from None
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and b"\0" not in head  # a character cut at 1024 bytes
+    return b"\0" not in head
+
+
 def check_pdfa_pikepdf(view: PdfView) -> CheckResult:
     name = "PDF/A (pikepdf validator)"
+    if view.plain:
+        return CheckResult(name, "n/a", "built with --pdf-a none: not an archival file")
     part = view.xmp.get("pdfaid:part")
     if not part:
         return CheckResult(name, "fail", "no PDF/A identification (pdfaid:part) in the XMP metadata")
@@ -185,11 +266,14 @@ def preflight_command(path: Path) -> list[str] | None:
 
 def check_pdfa_preflight(view: PdfView) -> CheckResult:
     name = "PDF/A-1b (Apache PDFBox Preflight)"
+    if view.plain:
+        return CheckResult(name, "n/a", "built with --pdf-a none: not an archival file")
     if view.xmp.get("pdfaid:part") not in (None, "1"):
         return CheckResult(name, "skip", "Preflight validates PDF/A-1b only")
     command = preflight_command(view.path)
     if command is None:
-        return CheckResult(name, "skip", f"Java or PDFBox not installed ({PREFLIGHT_INSTALL})")
+        status = "fail" if os.environ.get(REQUIRE_PREFLIGHT) == "1" else "skip"
+        return CheckResult(name, status, f"Java or PDFBox not installed ({PREFLIGHT_INSTALL})")
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if result.returncode == 0 and "is a valid PDF/A-1b file" in result.stdout:
         return CheckResult(name, "pass", "valid PDF/A-1b")
@@ -229,6 +313,10 @@ def check_metadata(view: PdfView) -> CheckResult:
     for prop in ("dc:language", "dc:identifier", "dc:rights", "xmp:CreateDate"):
         if not xmp.get(prop):
             problems.append(f"XMP {prop} missing")
+    doubled = _DOUBLED_YEAR.search(str(info.get("/Title", "")))
+    if doubled:
+        problems.append(f"Info /Title names the year twice ({doubled.group()!r}); the issue label already "
+                        "holds the year")
     if "/Lang" not in view.pdf.Root:
         problems.append("catalog /Lang missing")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or str(info.get("/Title", "")))
@@ -280,6 +368,38 @@ def check_outline(view: PdfView) -> CheckResult:
             return CheckResult(name, "fail", f"entry {i + 1}: outline {got[0][:24]!r} → "
                                              f"{_label(view, got[1])}, TOC {want[0][:24]!r} → {_label(view, want[1])}")
     return CheckResult(name, "fail", f"outline has {len(items)} entries, TOC {len(toc)}")
+
+
+def check_outline_form(view: PdfView) -> CheckResult:
+    """Bookmark titles without a space after a full-width mark ("一、 标准进展"), and each
+    /Count as PDF 1.7 §12.3.3 defines it (the root: every visible item)."""
+    name = "outline titles and /Count"
+    root = view.pdf.Root.get("/Outlines")
+    if root is None or "/First" not in root:
+        return CheckResult(name, "pass", "no outline")
+    problems, items = [], 0
+
+    def visible(node) -> int:
+        nonlocal items
+        total, child = 0, node.get("/First")
+        while child is not None:
+            items += 1
+            title = str(child.get("/Title", ""))
+            if re.search(r"[\u3000-\u303f\uff00-\uffef]\s", title):
+                problems.append(f"bookmark {title[:20]!r} has a space after a full-width mark")
+            below = visible(child)
+            count = int(child.get("/Count", 0))
+            if "/First" in child and abs(count) != below:
+                problems.append(f"bookmark {title[:20]!r}: /Count {count}, {below} items below it")
+            total += 1 + (below if count >= 0 else 0)
+            child = child.get("/Next")
+        return total
+
+    shown = visible(root)
+    if int(root.get("/Count", shown)) != shown:
+        problems.insert(0, f"outline root /Count {int(root.Count)}, {shown} visible items")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems[:3]) or
+                       f"{items} bookmarks, /Count {shown}")
 
 
 def _label(view: PdfView, index: int | None) -> str:
@@ -353,24 +473,34 @@ def check_overprint(view: PdfView) -> CheckResult:
 
 def check_typography(view: PdfView) -> list[CheckResult]:
     """The typography section: TYPOGRAPHY.md's rules measured on the glyphs (layout.audit)."""
-    report = audit_pages(list(zip(view.chars, view.heights, strict=True)), style=view.style)
+    frame = view.frame()
+    if view.style is None or frame is None:
+        return [CheckResult("typography", "skip", "the PDF records no type area and sizes (not built by "
+                                                  "briefing); give the style it was made with: --style FILE")]
+    report = audit_pages(list(zip(view.chars, view.heights, strict=True)), frame, style=view.style)
     return [CheckResult(name, "pass" if passed else "fail", detail) for name, passed, detail in report.as_rows()]
 
 
 CHECKS: tuple[Callable[[PdfView], CheckResult | list[CheckResult]], ...] = (
-    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
-    check_footers, check_labels, check_links, check_overprint, check_typography,
+    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc,
+    check_outline_form, check_outline,  # in this order: pikepdf's open_outline rewrites /Count on exit
+    check_footers, check_labels, check_links, check_short_pages, check_orphaned_sources, check_overprint,
+    check_typography,
 )
 
 
-def check_pdf(path: Path, style: Path | None = None) -> list[CheckResult]:
+def check_pdf(path: Path, style: Path | None = None,
+              progress: Callable[[str], None] | None = None) -> list[CheckResult]:
     """Every check on the PDF at ``path``. A check that crashes is reported as failed.
 
-    ``style`` (default: the house style) gives the typography audit its type area."""
+    ``style`` overrides the type area and sizes the build recorded in the PDF. ``progress``
+    is told the name of each check as it starts. Raises CheckError if ``path`` is no PDF."""
     view = PdfView(path, style)
     try:
         results: list[CheckResult] = []
         for check in CHECKS:
+            if progress is not None:
+                progress(check.__name__.removeprefix("check_").replace("_", " "))
             try:
                 result = check(view)
                 results.extend(result if isinstance(result, list) else [result])

@@ -1,12 +1,14 @@
 """``briefing``: the command line. The only module that prints.
 
-    briefing build issues/2021-10.yaml [-o output/2021-10.pdf] [--style NAME|PATH]
-    briefing validate issues/2021-10.yaml [--style NAME|PATH]
-    briefing check output/2021-10.pdf [--json]
+    briefing build EDITION.yaml [-o FILE.pdf] [--style NAME|PATH] [--pdf-a 1b|2b|none] [--quiet]
+    briefing validate EDITION.yaml [--style NAME|PATH] [--pdf-a …]
+    briefing check FILE.pdf [--json] [--style PATH] [--quiet]
+    briefing styles [EDITION.yaml|FOLDER]
 
-Exit codes: 0 ok, 1 input error (each printed as file:line:col: …) or a failed check,
-2 usage, 70 internal error (rerun with --traceback and report it), 130 interrupted
-(Ctrl-C or SIGTERM; nothing written).
+Exit codes: 0 ok, 1 input error (each printed as file:line:col: …, or ``what; what to do``)
+or a failed check, 2 usage, 70 internal error (rerun with --traceback and report it), 130
+interrupted (Ctrl-C or SIGTERM; nothing written). Results go to stdout; errors, and progress
+when stderr is a terminal (``--quiet`` silences it), go to stderr.
 """
 
 from __future__ import annotations
@@ -14,18 +16,24 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import signal
 import sys
 import threading
+import time
 import traceback
 import unicodedata
 from pathlib import Path
 
 from layout import __version__
 from layout.archival import DEFAULT_VARIANT, VARIANTS
-from layout.build import build_edition, default_output, prepare
+from layout.build import build_edition, check_output
 from layout.check import CheckResult, check_pdf
 from layout.errors import BriefingError, ExitCode, InputError
+from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
+
+SLOW_BUILD = 1.0
+"""Seconds: a build slower than this says how long each stage took."""
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -33,21 +41,49 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--traceback", action="store_true", help="show the Python traceback of internal errors")
     commands = parser.add_subparsers(dest="command", required=True)
+    style_help = (f"style name or .yaml path (default: the edition's style:, else {DEFAULT_STYLE}); a name is "
+                  "looked up in the publication folder's styles/, then the built-in styles (see briefing styles)")
+    pdf_a_help = f"archival conformance (default {DEFAULT_VARIANT}); 'none' for a plain PDF"
+    quiet_help = "no progress (shown only when stderr is a terminal) and no stage times on stderr"
     build = commands.add_parser("build", help="build the PDF of an edition")
-    build.add_argument("edition", type=Path, help="issues/<edition>.yaml")
-    build.add_argument("-o", "--output", type=Path, help="PDF to write (default: output/<edition>.pdf)")
-    build.add_argument("--style", help="style name (styles/<name>.yaml) or path; overrides edition.style")
-    build.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a",
-                       help=f"archival conformance (default {DEFAULT_VARIANT}); 'none' for a plain PDF")
-    validate = commands.add_parser("validate", help="check an edition (schema, style, fonts, characters) without building")
+    build.add_argument("edition", type=Path, help="the edition's .yaml file")
+    build.add_argument("-o", "--output", type=Path,
+                       help="PDF to write (default: output/<edition>.pdf in the publication folder: the "
+                            "edition's folder, or its parent when the edition is in issues/)")
+    build.add_argument("--style", help=style_help)
+    build.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a", help=pdf_a_help)
+    build.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate = commands.add_parser("validate", help="run the whole build (layout, archival finishing and its "
+                                                    "validation) without writing the PDF")
     validate.add_argument("edition", type=Path)
-    validate.add_argument("--style")
-    check = commands.add_parser("check", help="audit a built PDF: PDF/A, fonts, metadata, TOC, footers, links")
+    validate.add_argument("--style", help=style_help)
+    validate.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a",
+                          help=pdf_a_help)
+    validate.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check = commands.add_parser("check", help="audit a built PDF: PDF/A, fonts, metadata, TOC, footers, links, "
+                                              "typography; reads only the PDF")
     check.add_argument("pdf", type=Path)
     check.add_argument("--json", action="store_true", help="print the results as JSON")
-    check.add_argument("--style", type=Path, help="style file the PDF was built with (its type area); "
-                       "default: the house style")
+    check.add_argument("--style", type=Path, help="style file whose type area and sizes replace those the "
+                                                   "build recorded in the PDF (for PDFs made elsewhere)")
+    check.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    styles = commands.add_parser("styles", help="list the styles a name can reach, and where each comes from")
+    styles.add_argument("where", type=Path, nargs="?", default=None,
+                        help="an edition or a publication folder (default: the working directory)")
     return parser
+
+
+class Progress:
+    """Stage names on stderr, only when stderr is a terminal and not --quiet."""
+
+    def __init__(self, quiet: bool):
+        self.on = not quiet and sys.stderr.isatty()
+
+    def __call__(self, stage: str) -> None:
+        if self.on:
+            print(f"  {stage}…", file=sys.stderr, flush=True)
 
 
 def print_checks(results: list[CheckResult], as_json: bool) -> None:
@@ -59,7 +95,18 @@ def print_checks(results: list[CheckResult], as_json: bool) -> None:
         print(f"{r.status.upper():<4}  {r.name}{' ' * (width - _display_width(r.name))}  {r.detail}")
     failed = sum(r.failed for r in results)
     skipped = sum(r.status == "skip" for r in results)
-    print(f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped")
+    absent = sum(r.status == "n/a" for r in results)
+    summary = f"{len(results) - failed - skipped - absent} passed, {failed} failed, {skipped} skipped"
+    print(summary + (f", {absent} not applicable" if absent else ""))
+
+
+def print_warnings(warnings: list) -> None:
+    """Each warning on its own line (stderr), then how many; nothing when there are none."""
+    for problem in warnings:
+        print(problem, file=sys.stderr)
+    if warnings:
+        print(f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''} (--strict makes them errors)",
+              file=sys.stderr)
 
 
 def _display_width(text: str) -> int:
@@ -89,22 +136,7 @@ def _run(argv: list[str] | None) -> int:
     except SystemExit as exc:
         return ExitCode.OK if exc.code == 0 else ExitCode.USAGE
     try:
-        if args.command == "build":
-            output = args.output or default_output(args.edition)
-            prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a)
-            seconds = sum(prepared.timings.values())
-            print(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
-        elif args.command == "check":
-            if not args.pdf.is_file():
-                print(f"{args.pdf}: no such file", file=sys.stderr)
-                return ExitCode.USAGE
-            results = check_pdf(args.pdf, args.style)
-            print_checks(results, args.json)
-            return ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
-        else:
-            prepare(args.edition, args.style)
-            print(f"{args.edition}: ok")
-        return ExitCode.OK
+        return _command(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -113,6 +145,9 @@ def _run(argv: list[str] | None) -> int:
         return ExitCode.INPUT_ERROR
     except BriefingError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.INPUT_ERROR
+    except BrokenPipeError:
+        _silence_stdout()
         return ExitCode.INPUT_ERROR
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
@@ -124,3 +159,60 @@ def _run(argv: list[str] | None) -> int:
               "This is a bug in briefing, not in your files. Rerun with --traceback and send the output "
               "with the edition to the maintainers.", file=sys.stderr)
         return ExitCode.INTERNAL_ERROR
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "build":
+        progress = Progress(args.quiet)
+        if args.output is not None:
+            check_output(args.output, [args.edition])  # -o "" is no file, not the working directory
+        output = Path(os.path.abspath(args.output if args.output is not None else default_output(args.edition)))
+        clock = time.perf_counter()
+        prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress, args.strict)
+        print_warnings(prepared.warnings)
+        seconds = time.perf_counter() - clock
+        _say(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
+        if seconds > SLOW_BUILD and not args.quiet:
+            stages = ", ".join(f"{name} {spent:.1f} s" for name, spent in prepared.timings.items())
+            print(f"stages: {stages}", file=sys.stderr)
+        return ExitCode.OK
+    if args.command == "validate":
+        prepared, _ = build_edition(args.edition, None, args.style, args.pdf_a, Progress(args.quiet), args.strict)
+        print_warnings(prepared.warnings)
+        _say(f"{args.edition}: ok; it builds (briefing build writes it)")
+        return ExitCode.OK
+    if args.command == "check":
+        results = check_pdf(args.pdf, args.style, Progress(args.quiet))
+        code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
+        _say(lambda: print_checks(results, args.json))
+        return code
+    return _list_styles(args.where)
+
+
+def _list_styles(where: Path | None) -> int:
+    where = where if where is not None else Path.cwd()
+    if where.is_dir():
+        publication = publication_folder(where / "edition.yaml")
+    else:
+        publication = publication_folder(where)
+    for style in visible_styles(publication):
+        note = f"  (hidden by the {style.name} above)" if style.shadowed else ""
+        _say(f"{style.name:<16}{style.origin:<12}{style.path}{note}")
+    return ExitCode.OK
+
+
+def _say(what) -> None:
+    """Print ``what`` (a line, or a function that prints) to stdout. A reader that has gone
+    (``briefing check … | head -1``) is not an error: the command's exit code stands."""
+    try:
+        what() if callable(what) else print(what)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """The reader of our stdout has gone: send the rest to /dev/null, quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -7,7 +7,7 @@ columns 1-based), the form editors and their editors' jump-to-error features kno
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -37,19 +37,48 @@ class Location:
         return ":".join(parts)
 
 
+ERROR, WARNING = "error", "warning"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, where it is, and what to do about it."""
+    """One thing wrong with an input, where it is, and what to do about it.
+
+    A ``severity="warning"`` problem is printed and counted, and the build goes on
+    (``--strict`` makes it an error); collect it in the same list as errors and let
+    ``split_problems`` sort them out.
+    """
 
     location: Location
     message: str
     key_path: str = ""
+    severity: str = ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
 
     def __str__(self) -> str:
         where = f"{self.key_path}: " if self.key_path else ""
+        level = "warning: " if self.is_warning else ""
         # One problem, one line: editors' jump-to-error reads line by line.
         message = " ".join(self.message.splitlines())
-        return f"{self.location}: {where}{message}"
+        return f"{self.location}: {level}{where}{message}"
+
+
+def warning(location: Location, message: str, key_path: str = "") -> Problem:
+    """A warning: printed and counted, the build goes on (``--strict``: an error)."""
+    return Problem(location, message, key_path, WARNING)
+
+
+def split_problems(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of ``problems``, each in the order given."""
+    return ([p for p in problems if not p.is_warning], [p for p in problems if p.is_warning])
+
+
+def as_errors(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with every warning made an error (``--strict``)."""
+    return [replace(p, severity=ERROR) for p in problems]
 
 
 class BriefingError(Exception):

@@ -44,16 +44,48 @@ class FontSet:
         return None
 
     def split_by_face(self, text: str, face: str) -> list[tuple[str, str]]:
-        """``text`` as (ReportLab font name, text) runs, each char in the first face that has it."""
+        """``text`` as (ReportLab font name, text) runs, each char in the first face that has it.
+
+        Punctuation of ambiguous width (— … · “ ” ‘ ’) takes the first face's full-width
+        glyph in Chinese context, and the first fallback's (Latin) glyph where its
+        neighbours are Latin only (``Net Zero—a plan``, ``"it’s"``)."""
         runs: list[tuple[str, str]] = []
-        for char in text:
-            chosen = face if char in _INVISIBLE or char == " " else (self.face_for(char, face) or face)
+        for index, char in enumerate(text):
+            if char in _INVISIBLE or char == " ":
+                chosen = face
+            elif char in AMBIGUOUS_WIDTH and _latin_context(text, index):
+                chosen = next((f for f in self.chain(face)[1:] if ord(char) in self.cmaps[f]), None) \
+                    or self.face_for(char, face) or face
+            else:
+                chosen = self.face_for(char, face) or face
             name = self.names[chosen]
             if runs and runs[-1][0] == name:
                 runs[-1] = (name, runs[-1][1] + char)
             else:
                 runs.append((name, char))
         return runs
+
+
+AMBIGUOUS_WIDTH = frozenset("—…·“”‘’")
+"""East Asian Width 'A' marks that Chinese sets full-width and Latin proportional."""
+
+
+def _is_cjk(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _latin_context(text: str, index: int) -> bool:
+    """Are the nearest characters on both sides of ``text[index]`` (spaces and other
+    ambiguous marks skipped) Latin? At either end of the text the context is Chinese, so
+    that the two quotes of ``他说“Yes”`` match."""
+    neighbours = []
+    for step in (-1, 1):
+        k = index + step
+        while 0 <= k < len(text) and (text[k] in AMBIGUOUS_WIDTH or text[k].isspace()):
+            k += step
+        if 0 <= k < len(text):
+            neighbours.append(text[k])
+    return len(neighbours) == 2 and not any(_is_cjk(char) for char in neighbours)
 
 
 def find_font_file(file: str, style: Style) -> Path | None:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
-from layout.errors import InputError, Location, Problem, quote
+from layout.errors import InputError, Location, Problem, quote, split_problems
 from layout.markup import BodyParser
 from layout.model import (Article, BackPage, Block, Chapter, Contact, Edition, Issue, Paragraph,
                           Run, Source)
 from layout.pages.back import qr_problem
 from layout.schema import load_schema
-from layout.styles import resolve_style_path
+from layout.publication import find_style, publication_folder
 from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml, validate
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -32,9 +33,10 @@ def load_issue(path: Path) -> Issue:
         raise InputError(problems + _date_problems(doc))
     builder = _IssueBuilder(doc)
     issue = builder.issue()
-    if builder.problems:
+    errors, warnings = split_problems(builder.problems)
+    if errors:
         raise InputError(builder.problems)
-    return issue
+    return dataclasses.replace(issue, warnings=tuple(warnings))
 
 
 def _date_problems(doc: YamlDocument) -> list[Problem]:
@@ -95,10 +97,10 @@ class _IssueBuilder:
 
     def style(self, path: KeyPath, name: str) -> None:
         """The style an edition names must exist (the same lookup as the build's)."""
-        candidate = resolve_style_path(name, self.doc.path)
-        if not candidate.is_file():
-            self._problem(path, f"style {quote(name)} not found (looked for {candidate}); name a style in "
-                                "styles/ such as 'briefing', or give the path of a .yaml style file")
+        try:
+            find_style(name, publication_folder(self.doc.path), relative_to=self.doc.path.parent)
+        except InputError as exc:
+            self._problem(path, exc.problems[0].message)
 
     def chapter(self, path: KeyPath) -> Chapter:
         count = len(self._get(path + ("articles",)))

@@ -1,7 +1,8 @@
 """CommonMark article bodies → typed blocks (``layout.model``).
 
 markdown-it-py parses; this module keeps what the layout supports and reports the rest:
-paragraphs with **bold**, *italic* and [links](url); ``###``/``####`` subheadings; flat
+paragraphs with **bold**, *italic*, [links](url) and bare web and e-mail addresses
+(linked, ``layout.autolink``); ``###``/``####`` subheadings; flat
 bullet and numbered lists; pipe tables; a stand-alone ``![caption](image.png)`` as a
 figure. Code, block quotes, raw HTML, rules, nested lists and ``#``/``##`` headings
 (reserved for chapters and articles) are reported as problems with their line.
@@ -19,23 +20,36 @@ from markdown_it import MarkdownIt
 from PIL import Image
 from markdown_it.token import Token
 
-from layout.errors import Location, Problem
+from layout.autolink import find_addresses
+from layout.cjk_emphasis import use_cjk_emphasis
+from layout.errors import Location, Problem, warning
 from layout.model import Block, Figure, ListBlock, Paragraph, Run, Runs, Subheading, Table
 
 # text_join off: backslash escapes stay ``text_special`` tokens, so an escaped \\*\\* is not
 # mistaken for emphasis that CommonMark left literal.
-_PARSER = MarkdownIt("commonmark").enable("table").disable("text_join")
+# The emphasis rule is the CommonMark CJK-friendly amendment's (``**记者：**报告`` is bold).
+_PARSER = use_cjk_emphasis(MarkdownIt("commonmark").enable("table").disable("text_join"))
 # markdown-it silently turns a link to javascript:/data: back into bracketed text; we want it
 # parsed as a link so that its target is reported like any other bad one.
 _PARSER.validateLink = lambda url: True
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003134f]")
 _SOFTBREAK = "\x00softbreak"  # placeholder run, resolved once the neighbours are known
+_TABLE_CAPTION = re.compile(r"表\s*[0-9０-９]+(?:[-.－．][0-9０-９]+)*(?:\s|[：:　]|$)")
+"""A paragraph starting 表1, 表 1, 表2-1 … right before a table is that table's caption (表题)."""
+_CAPTION_LIMIT = 200
+"""Characters: a longer paragraph is prose about the table, not its caption."""
 _SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
 _IMAGE_FORMATS = {"PNG", "JPEG"}
 # ``**``/``***``/``__`` still in a text run after parsing: emphasis that did not open or close.
 _LITERAL_EMPHASIS = re.compile(r"(?<!\*)\*{2,3}(?!\*)|(?<!_)__(?!_)")
 # ``**name：**text`` → suggest ``**name**：text``: punctuation just inside a closing marker.
 _PUNCT_INSIDE = re.compile(r"(\*\*|__)([^*_\s][^*_]*?)([\u3000-\u303f\uff00-\uff0f\uff1a-\uff20:;,.!?]+)\1")
+
+# ``25亿-30亿``, ``2019年-2020年``, ``10-12亿吨``: a number (with a Han unit) before an ASCII
+# hyphen and a number after it, the range's end followed by a Han unit or preceded by one.
+_HYPHEN_RANGE = re.compile(
+    r"(?<![A-Za-z0-9.\-/])\d+(?:\.\d+)? ?[\u4e00-\u9fff]{1,2}-\d+(?:\.\d+)?(?: ?[\u4e00-\u9fff])?"
+    r"|(?<![A-Za-z0-9.\-/])\d+(?:\.\d+)?-\d+(?:\.\d+)?(?= ?[年月日亿万千百吨个%％倍])")
 
 _UNSUPPORTED = {
     "fence": "a code block", "code_block": "an indented code block (4 spaces of indent?)",
@@ -79,7 +93,7 @@ class BodyParser:
                 i = close + 1
             elif token.type == "table_open":
                 close = _matching_close(tokens, i)
-                blocks.append(self._table(tokens[i:close + 1], where))
+                blocks.append(self._table(tokens[i:close + 1], where, blocks))
                 i = close + 1
             else:
                 what = _UNSUPPORTED.get(token.type, f"'{token.type}'")
@@ -113,18 +127,27 @@ class BodyParser:
                 items[-1] = items[-1] + ((Run("\n"),) if items[-1] else ()) + runs
         return ListBlock(ordered, start, tuple(items), where)
 
-    def _table(self, tokens: list[Token], where: Location) -> Table:
+    def _table(self, tokens: list[Token], where: Location, blocks: list[Block]) -> Table:
+        """The table; a paragraph ``表1 …`` just before it (``blocks[-1]``) becomes its caption."""
         rows: list[tuple[Runs, ...]] = []
+        align: list[str | None] = []
         header_rows = 0
         for token in tokens:
             if token.type == "tr_open":
                 rows.append(())
+            elif token.type == "th_open":
+                style = str(token.attrs.get("style", ""))
+                align.append(style.removeprefix("text-align:") or None)
             elif token.type == "inline":
                 rows[-1] = rows[-1] + (self._runs(token, where),)
             elif token.type == "thead_close":
                 header_rows = len(rows)
-        header = rows[0] if header_rows else ()
-        return Table(header, tuple(rows[header_rows:]), where)
+        header = rows[0] if header_rows and any(rows[0]) else ()
+        caption: Runs = ()
+        before = "".join(run.text for run in blocks[-1].runs) if blocks and isinstance(blocks[-1], Paragraph) else ""
+        if _TABLE_CAPTION.match(before) and len(before) <= _CAPTION_LIMIT:
+            caption = blocks.pop().runs
+        return Table(header, tuple(rows[header_rows:]), where, caption, tuple(align), self.key_path)
 
     def _figure(self, image: Token, where: Location) -> Figure:
         src = str(image.attrs.get("src", ""))
@@ -163,7 +186,9 @@ class BodyParser:
             kind = child.type
             if kind == "text":
                 self._check_literal_emphasis(child.content, inline.content, where)
-                runs.append(Run(child.content, bold > 0, italic > 0, href))
+                if href is None:
+                    self._check_ranges(child.content, inline.content, where)
+                runs.extend(_linked(child.content, bold > 0, italic > 0, href))
             elif kind == "text_special":  # a backslash escape or an entity: literal on purpose
                 runs.append(Run(child.content, bold > 0, italic > 0, href))
             elif kind == "softbreak":
@@ -195,14 +220,7 @@ class BodyParser:
         if not match:
             return
         marker = match.group()
-        # Find it in the source: the marker with the text after it, on the paragraph's lines.
-        probe = text[match.start():].split("\n", 1)[0][:12]
-        offset = source.find(probe)
-        line = (where.line or 1) + (source.count("\n", 0, offset) if offset >= 0 else 0)
-        raw = self._lines[line - (self.location.line or 1)] if 0 <= line - (self.location.line or 1) < len(
-            self._lines) else ""
-        column = raw.find(probe) if probe in raw else max(raw.find(marker), 0)
-        at = Location(where.file, line, (self.location.column or 1) + column)
+        at = self._locate(text[match.start():].split("\n", 1)[0][:12], marker, source, where)
         inside = _PUNCT_INSIDE.search(text)
         if inside and len(inside.group()) <= 30:
             mark, words, punct = inside.groups()
@@ -214,6 +232,26 @@ class BodyParser:
             self._problem(at, f"'{marker}' would print as-is: CommonMark finds no bold it opens or "
                               f"closes; pair it with another {marker} (punctuation outside the bold), "
                               f"or write \\{marker[0]}\\{marker[0]} for literal characters")
+
+    def _locate(self, probe: str, fallback: str, source: str, where: Location) -> Location:
+        """Where ``probe`` (else ``fallback``) is in the YAML: the paragraph's lines searched."""
+        offset = source.find(probe)
+        line = (where.line or 1) + (source.count("\n", 0, offset) if offset >= 0 else 0)
+        raw = self._lines[line - (self.location.line or 1)] if 0 <= line - (self.location.line or 1) < len(
+            self._lines) else ""
+        column = raw.find(probe) if probe in raw else max(raw.find(fallback), 0)
+        return Location(where.file, line, (self.location.column or 1) + column)
+
+    def _check_ranges(self, text: str, source: str, where: Location) -> None:
+        """Warn where an ASCII hyphen joins the two ends of a numeric range (GB/T 15834 4.5.3)."""
+        for match in _HYPHEN_RANGE.finditer(text):
+            written = match.group()
+            years = all(re.fullmatch(r"(19|20)\d\d ?年?", part) for part in written.split("-"))
+            suggestion = written.replace("-", "—" if years else "～")
+            self.problems.append(warning(
+                self._locate(written, written, source, where),
+                f"'{written}': an ASCII hyphen in a range reads as a minus sign; write {suggestion} "
+                f"(GB/T 15834: ～ for a range of numbers, — for one of years)", self.key_path))
 
     def _at(self, token: Token) -> Location:
         if not token.map:
@@ -259,6 +297,17 @@ def _matching_close(tokens: list[Token], start: int) -> int:
         if depth == 0:
             return i
     return len(tokens) - 1
+
+
+def _linked(text: str, bold: bool, italic: bool, href: str | None) -> list[Run]:
+    """``text`` as runs, its bare web and e-mail addresses linked (``layout.autolink``)."""
+    if href is not None:
+        return [Run(text, bold, italic, href)]
+    runs, position = [], 0
+    for start, end, target in find_addresses(text):
+        runs += [Run(text[position:start], bold, italic), Run(text[start:end], bold, italic, target)]
+        position = end
+    return runs + [Run(text[position:], bold, italic)]
 
 
 def _resolve_softbreaks(runs: list[Run]) -> list[Run]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layout.errors import Location
+from layout.errors import Location, Problem
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,19 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Table:
+    """A pipe table; every row has as many cells as the header (Markdown pads or cuts)."""
+
     header: tuple[Runs, ...]
+    """Empty when the header row has no text."""
     rows: tuple[tuple[Runs, ...], ...]
     location: Location
+    caption: Runs = ()
+    """The paragraph ``表1 …`` written right before the table (表题); empty for none."""
+    align: tuple[str | None, ...] = ()
+    """Per column, what the Markdown delimiter row asks (``:--`` left, ``:-:`` center,
+    ``--:`` right), or None: numeric columns right, others left."""
+    key_path: str = ""
+    """Where the table is in the YAML (``chapters[0].articles[1].body``), for errors found in layout."""
 
 
 @dataclass(frozen=True)
@@ -129,3 +139,5 @@ class Issue:
     back_page: BackPage | None
     texts: tuple[tuple[str, Location, str], ...] = field(default=(), repr=False)
     """Every user-visible string with its location and key path, for coverage checks."""
+    warnings: tuple[Problem, ...] = field(default=(), repr=False)
+    """Problems of severity warning found while loading: printed, the build goes on."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from layout.errors import InputError, Location, Problem
+from layout.publication import find_style, font_dirs, is_path
 from layout.style_values import TEMPLATE_FIELDS, check_values, template_problem
 from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
 
@@ -186,8 +187,6 @@ class TypographyStyle:
     """Space between a Han character and a Latin word or number (``COP26``, ``2021``); 0pt for
     none. A space the editor typed at such a boundary is replaced by it; no gap appears
     next to Chinese punctuation or at a line's start or end."""
-    url_break_after: str = "/.-_?&=#"
-    """Characters after which a web address may be broken across lines (nowhere else)."""
     widows: int = 2
     """Fewest lines of a paragraph carried over to the top of the next page."""
     orphans: int = 2
@@ -199,6 +198,43 @@ class TypographyStyle:
     """Lines are filled one by one; where that leaves a justified line with more than this
     much extra space per gap (a long web address or Latin term that would not fit), the
     whole paragraph is re-broken for the most even spacing overall."""
+    max_han_gap: Length = _len("0.25em")
+    """Most extra space justification may put in one gap (between two Han characters, or
+    next to one). A line that cannot be justified within it (beside a long web address)
+    is broken elsewhere, preferably inside the address, or else set ragged (left-aligned)
+    instead of letter-spaced. ``briefing check`` holds PDFs to 0.25 em."""
+
+
+@dataclass(frozen=True)
+class TableStyle:
+    """Pipe tables (``layout.pages.table``). Cells take font, size, leading and colour from
+    ``text.table``; ``em`` lengths here are relative to that size."""
+
+    rules: Literal["three_line", "grid"] = "three_line"
+    """``three_line``: the three-line table (三线表) of Chinese reports, a thick rule above and
+    below the table and a thin one under the header row; ``grid``: every cell ruled."""
+    outer_rule: Length = _len("1pt")
+    """Width of the rules above and below the table (and of a grid's border)."""
+    inner_rule: Length = _len("0.5pt")
+    """Width of the rule under the header row (and of a grid's inner lines)."""
+    rule_color: str = "text"
+    """A name from ``colors`` or #rrggbb."""
+    width: Literal["full", "auto"] = "full"
+    """``full``: the table spans the text frame; ``auto``: as wide as its content needs, at
+    most the frame, centred (a browser's auto table layout)."""
+    padding_x: Length = _len("0.5em")
+    """Space left and right of a cell's text."""
+    padding_y: Length = _len("0.3em")
+    """Space above and below a cell's text."""
+    min_size: Length = _len("7.5pt")
+    """A table too wide for the frame at ``text.table.size`` is set smaller, down to this
+    size; one that does not fit even then is refused at its line."""
+    header_font: str | None = None
+    """Face of the header row; defaults to ``text.table.bold_font``."""
+    caption_gap: Length = _len("3pt")
+    """Space between a caption (表题, a paragraph ``表1 …`` right before the table) and the table."""
+    space_before: Length = _len("6pt")
+    space_after: Length = _len("8pt")
 
 
 @dataclass(frozen=True)
@@ -237,6 +273,7 @@ class Style:
     headings: HeadingStyle = field(default_factory=HeadingStyle)
     back: BackStyle = field(default_factory=BackStyle)
     typography: TypographyStyle = field(default_factory=TypographyStyle)
+    table: TableStyle = field(default_factory=TableStyle)
     wording: Wording = field(default_factory=Wording)
     language: str = "zh-CN"
     path: Path = Path("styles/briefing.yaml")
@@ -256,24 +293,11 @@ class Style:
 
 # -- loading ------------------------------------------------------------------
 
-STYLES_DIR = Path("styles")
-
-
-def resolve_style_path(name_or_path: str, relative_to: Path) -> Path:
-    """``briefing`` → ``styles/briefing.yaml`` (beside the edition's folder, else the cwd);
-    anything with a slash or ``.yaml`` suffix is a path."""
-    if "/" in name_or_path or name_or_path.endswith((".yaml", ".yml")):
-        path = Path(name_or_path)
-        return path if path.is_absolute() else (Path.cwd() / path)
-    for root in (relative_to.parent, relative_to.parent.parent, Path.cwd()):
-        candidate = root / STYLES_DIR / f"{name_or_path}.yaml"
-        if candidate.is_file():
-            return candidate
-    return Path.cwd() / STYLES_DIR / f"{name_or_path}.yaml"
-
-
-def load_style(path: Path) -> Style:
-    data, docs = _read_with_bases(path, seen=())
+def load_style(path: Path, publication: Path | None = None) -> Style:
+    """The style at ``path`` (found with ``layout.publication.find_style``), merged over its
+    ``base:`` chain. Its ``fonts.dirs`` become absolute, a derived style's before its base's,
+    followed by ``publication``'s fonts/ and the built-in fonts (layout.publication)."""
+    data, docs = _read_with_bases(path, publication, seen=())
     problems: list[Problem] = []
     converter = _Converter(docs, problems)
     data.pop("base", None)
@@ -281,7 +305,9 @@ def load_style(path: Path) -> Style:
     if problems:
         raise InputError(problems)
     locations = {key: doc.locate(key) for doc, _ in docs for key in doc.value_marks}
-    style = dataclasses.replace(style, path=path, locations=locations)
+    dirs = [*style.fonts.dirs, *(str(folder) for folder in font_dirs(publication))]
+    style = dataclasses.replace(style, path=path, locations=locations,
+                                fonts=dataclasses.replace(style.fonts, dirs=list(dict.fromkeys(dirs))))
     _check_references(style, converter, problems)
     check_values(style, converter.problem)
     if problems:
@@ -289,7 +315,8 @@ def load_style(path: Path) -> Style:
     return style
 
 
-def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tuple[YamlDocument, dict]]]:
+def _read_with_bases(path: Path, publication: Path | None,
+                     seen: tuple[Path, ...]) -> tuple[dict, list[tuple[YamlDocument, dict]]]:
     """Merge ``path`` over its ``base:`` chain. Returns data and, per file, its doc and keys."""
     not_a_style = InputError([Problem(Location(path), "not a style file; a style is a YAML mapping of sections "
                                       "such as base:, page:, fonts:, text:, wording: (see styles/briefing.yaml)")])
@@ -304,15 +331,43 @@ def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tup
         # Not a style at all (a text file, an edition, /etc/passwd): one line, nothing of it echoed.
         raise not_a_style
     docs = [(doc, doc.data)]
+    data = _absolute_font_dirs(doc.data, path.parent)
     base = doc.data.get("base")
     if base is None:
-        return dict(doc.data), docs
-    base_path = resolve_style_path(str(base), path) if "/" in str(base) else path.parent / f"{base}.yaml"
-    if base_path.resolve() in seen or not base_path.is_file():
-        reason = "refers back to itself" if base_path.resolve() in seen else f"{base_path} not found"
-        raise InputError([doc.problem(("base",), f"base style {reason}; name a style in {path.parent}")])
-    merged, base_docs = _read_with_bases(base_path, seen + (path.resolve(),))
-    return _deep_merge(merged, doc.data), base_docs + docs
+        return data, docs
+    try:
+        base_path = find_style(str(base), publication, first=path.parent, relative_to=path.parent)
+    except InputError as exc:
+        message = exc.problems[0].message
+        raise InputError([doc.problem(("base",), "base " + message)]) from None
+    if base_path.resolve() == path.resolve() and not is_path(str(base)):
+        # styles/briefing.yaml with ``base: briefing``: the built-in style of that name.
+        base_path = find_style(str(base), None)
+    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
+        raise InputError([doc.problem(("base",), f"base style refers back to itself; name a style in {path.parent}")])
+    merged, base_docs = _read_with_bases(base_path, publication, seen + (path.resolve(),))
+    combined = _deep_merge(merged, data)
+    base_dirs = merged.get("fonts", {}).get("dirs") if isinstance(merged.get("fonts"), dict) else None
+    own_dirs = data.get("fonts", {}).get("dirs") if isinstance(data.get("fonts"), dict) else None
+    if isinstance(base_dirs, list) and isinstance(own_dirs, list):
+        # A derived style keeps its base's font folders, after its own.
+        combined["fonts"]["dirs"] = list(dict.fromkeys([*own_dirs, *base_dirs]))
+    elif isinstance(base_dirs, list) and isinstance(combined.get("fonts"), dict):
+        combined["fonts"].setdefault("dirs", base_dirs)
+    return combined, base_docs + docs
+
+
+def _absolute_font_dirs(data: dict, folder: Path) -> dict:
+    """``data`` with ``fonts.dirs`` made absolute, relative to ``folder`` (the style file's)."""
+    fonts = data.get("fonts")
+    if not isinstance(fonts, dict):
+        return dict(data)
+    dirs = fonts.get("dirs", ["../fonts"])
+    if not isinstance(dirs, list):
+        return dict(data)
+    absolute = [entry if not isinstance(entry, str) or entry.startswith("~") or Path(entry).is_absolute()
+                else str((folder / entry).resolve()) for entry in dirs]
+    return {**data, "fonts": {**fonts, "dirs": absolute}}
 
 
 def _deep_merge(base: dict, over: dict) -> dict:
@@ -434,6 +489,7 @@ def _check_wording(style: Style, converter: _Converter) -> None:
 def _check_references(style: Style, converter: _Converter, problems: list[Problem]) -> None:
     """Every font and colour a style names must exist."""
     _check_wording(style, converter)
+    _check_table(style, converter)
     faces = style.fonts.faces
     for name, face in faces.items():
         for i, other in enumerate(face.fallback):
@@ -453,3 +509,28 @@ def _check_references(style: Style, converter: _Converter, problems: list[Proble
         if text.color not in style.colors and not colors_ok.fullmatch(text.color):
             converter.problem(("text", role.name, "color"),
                               f"'{text.color}' is neither a colour name ({', '.join(style.colors)}) nor #rrggbb")
+
+
+def _check_table(style: Style, converter: _Converter) -> None:
+    """The ``table:`` section: faces and colours that exist, lengths in their range."""
+    table = style.table
+    if table.header_font is not None and table.header_font not in style.fonts.faces:
+        converter.problem(("table", "header_font"), f"no face named '{table.header_font}'; "
+                                                    f"faces: {', '.join(style.fonts.faces)}")
+    if table.rule_color not in style.colors and not re.fullmatch(r"#[0-9a-fA-F]{6}", table.rule_color):
+        converter.problem(("table", "rule_color"), f"'{table.rule_color}' is neither a colour name "
+                                                   f"({', '.join(style.colors)}) nor #rrggbb")
+    size = style.text.table.size.pt()
+    limits = {"outer_rule": (0, 6, "pt"), "inner_rule": (0, 6, "pt"), "padding_x": (0, 3, "em"),
+              "padding_y": (0, 3, "em"), "caption_gap": (0, 36, "pt"), "space_before": (0, 72, "pt"),
+              "space_after": (0, 72, "pt")}
+    for key, (low, high, unit) in limits.items():
+        value = getattr(table, key).pt(size)
+        top = high * (size if unit == "em" else 1)
+        if not low <= value <= top:
+            converter.problem(("table", key), f"{value:g} pt is out of range; write a length from 0 to "
+                                              f"{high:g}{unit}")
+    min_size = table.min_size.pt(size)
+    if not 4 <= min_size <= max(size, 4):
+        converter.problem(("table", "min_size"), f"{min_size:g} pt is out of range; write a size from 4pt "
+                                                 f"to the table text's size ({size:g}pt)")

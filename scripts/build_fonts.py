@@ -2,6 +2,7 @@
 
     apt-get install fonts-noto-cjk fonts-noto-core
     python scripts/build_fonts.py            # about 3 minutes on 2 cores
+    python scripts/build_fonts.py --marks-only   # only full_width_marks, on the fonts in fonts/
 
 Why: ReportLab embeds TrueType (``glyf``) fonts only, and Noto CJK is OpenType-CFF
 with 65,535 glyphs. This script subsets Noto Serif/Sans CJK SC to the repertoire we
@@ -135,6 +136,63 @@ def convert_to_truetype(font: TTFont) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
+def full_width_marks(font: TTFont) -> None:
+    """Give the CJK font's em dash and middle dot their full-width Chinese forms.
+
+    Noto CJK maps U+2014 — and U+00B7 · to proportional (Latin) glyphs and keeps the
+    full-width ones behind the ``locl``/``fwid`` features, which our layout does not apply:
+    "——" showed a gap between its halves and "·" in 乌尔苏拉·冯德莱恩 was narrow. Here
+    U+2014 becomes a rule spanning the whole em (two join into one unbroken ——), as thick
+    as the font's em dash and centred like its U+2015 horizontal bar, and U+00B7 takes the
+    glyph of U+30FB, the full-width middle dot. Latin text gets the Latin fonts' forms
+    (``layout.fonts`` chooses the face by context).
+    """
+    cmap = font.getBestCmap()
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    if hmtx[cmap[0x2014]][0] == 1000 and glyf[cmap[0x2014]].xMin == 0:
+        return  # done already
+    dash, bar = glyf[cmap[0x2014]], glyf[cmap[0x2015]]
+    middle = (bar.yMin + bar.yMax) / 2
+    half = (dash.yMax - dash.yMin) / 2
+    pen = TTGlyphPen(None)
+    pen.moveTo((0, round(middle - half)))
+    pen.lineTo((0, round(middle + half)))
+    pen.lineTo((1000, round(middle + half)))
+    pen.lineTo((1000, round(middle - half)))
+    pen.closePath()
+    name = "emdash.full"
+    order = font.getGlyphOrder()
+    if name not in order:
+        font.setGlyphOrder(order + [name])
+        glyf.glyphOrder = font.getGlyphOrder()
+    glyf[name] = pen.glyph()
+    glyf[name].recalcBounds(glyf)
+    hmtx[name] = (1000, 0)
+    font["maxp"].numGlyphs = len(font.getGlyphOrder())
+    dot = cmap.get(0x30FB)
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap[0x2014] = name
+            if dot:
+                table.cmap[0x00B7] = dot
+
+
+def patch_shipped() -> None:
+    """Apply ``full_width_marks`` to the CJK fonts already in fonts/ (no sources needed)."""
+    manifest = json.loads((FONTS / "MANIFEST.json").read_text("utf-8"))
+    for entry in manifest:
+        if entry["source"]["package"] != "fonts-noto-cjk":
+            continue
+        target = FONTS / entry["file"]
+        font = TTFont(target, recalcTimestamp=False)
+        full_width_marks(font)
+        font.save(target, reorderTables=True)
+        entry["glyphs"] = len(font.getGlyphOrder())
+        entry["sha256"] = sha256(target)
+    (FONTS / "MANIFEST.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                         "utf-8")
+
+
 def rename(font: TTFont, family: str, style: str) -> None:
     """A subset is a Modified Version (OFL §3): give it its own name."""
     name = font["name"]
@@ -166,6 +224,8 @@ def main() -> None:
         subset_font(font, repertoire[kind])
         if "CFF " in font:
             convert_to_truetype(font)
+        if kind == "cjk":
+            full_width_marks(font)
         new_family = (family or font["name"].getDebugName(1)).replace(" CJK", "") + " Briefing"
         rename(font, new_family, style)
         target = FONTS / output
@@ -185,4 +245,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    patch_shipped() if sys.argv[1:] == ["--marks-only"] else main()

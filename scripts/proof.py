@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from PIL import Image
@@ -19,7 +20,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdf", type=Path)
     parser.add_argument("--dpi", type=int, default=60)
@@ -27,6 +28,13 @@ def main() -> None:
     parser.add_argument("--readme", action="store_true", help="refresh the README's pictures")
     parser.add_argument("--body-page", type=int, default=8, help="page shown as the README's body page")
     args = parser.parse_args()
+    if shutil.which("pdftoppm") is None:
+        print("proof.py: pdftoppm not found; install poppler-utils (apt-get install poppler-utils, "
+              "brew install poppler)", file=sys.stderr)
+        return 1
+    if not args.pdf.is_file():
+        print(f"proof.py: {args.pdf}: no such file; give a PDF that briefing build wrote", file=sys.stderr)
+        return 1
 
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
@@ -48,7 +56,8 @@ def main() -> None:
             page = page if page > 0 else len(pages)
             subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", "-f", str(page), "-l", str(page),
                             str(args.pdf), str(docs / name)], check=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -16,11 +16,13 @@ from pdfread import Pdf  # noqa: E402
 
 
 def write_edition(folder: Path, text: str, name: str = "edition.yaml") -> Path:
-    """An edition in ``folder`` with its own copy of the house style (fonts from the repo)."""
+    """An edition in ``folder`` with its own unchanged copy of the house style in styles/.
+
+    Its ``fonts.dirs: [../fonts]`` points nowhere there: the lookup order (layout.publication)
+    falls back to the built-in fonts."""
     styles = folder / "styles"
     styles.mkdir(parents=True, exist_ok=True)
-    house = (ROOT / "styles" / "briefing.yaml").read_text("utf-8")
-    (styles / "briefing.yaml").write_text(house.replace("dirs: [../fonts]", f"dirs: [{ROOT / 'fonts'}]"), "utf-8")
+    (styles / "briefing.yaml").write_text((ROOT / "styles" / "briefing.yaml").read_text("utf-8"), "utf-8")
     path = folder / name
     path.write_text(text, "utf-8")
     return path

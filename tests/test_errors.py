@@ -193,10 +193,10 @@ CASES = [
     Case("nested list", "nested lists are not supported", "16:11", body("- 甲\n  - 乙")),
     Case("inline code", "inline code", "15:11", body("用 `x` 表示")),
     Case("horizontal rule", "a horizontal rule", "15:11", body("***")),
-    Case("bold left open by CJK punctuation", "write **邹骥**： with the punctuation outside the bold", "15:11",
-         body("**邹骥：**我们判断，中国已开始进入到碳达峰平台期。")),
-    Case("bold left open later in a line", "add a space after the closing **", "15:15",
-         body("记者问：**邹骥：**我们判断。")),
+    Case("bold never closed", "finds no bold it opens or closes", "15:11",
+         body("**邹骥：我们判断，中国已开始进入到碳达峰平台期。")),
+    Case("bold left open by Latin punctuation", "add a space after the closing **", "15:15",
+         body("文中所称**Net Zero:**target一词。")),
     Case("underscore bold left literal", "'__' would print as-is", "15:11", body("__邹骥：__我们判断。")),
     # -- encodings and empty files
     Case("GB18030 file", "not UTF-8; save it as UTF-8 (from GB18030", "2:1", raw=EDITION.encode("gb18030")),
@@ -309,7 +309,7 @@ def test_all_problems_in_one_run(tmp_path, capsys):
 
 
 def test_many_problems_after_the_schema_in_one_run(tmp_path, capsys):
-    text = EDITION.replace("date: 2021-10", "date: 2021-13").replace(*body("![图](x.png)\n\n**甲：**乙"))
+    text = EDITION.replace("date: 2021-10", "date: 2021-13").replace(*body("![图](x.png)\n\n**甲：乙"))
     assert main(["validate", str(write_edition(tmp_path, text))]) == 1
     err = capsys.readouterr().err
     assert "month 13" in err and "not found" in err and "would print as-is" in err

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from reportlab.lib.colors import HexColor
-from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer
 
 from layout import model
-from layout.pages.flowables import Anchor, Heading
+from layout.pages.cjk import CJKParagraph
+from layout.pages.fill import ChapterEnd
+from layout.pages.flowables import Anchor, Heading, WithSources
+from layout.pages.segment import head_paragraph
+from layout.pages.table import make_table
 from layout.pages.typeset import Typesetter
 
 
@@ -50,9 +53,17 @@ def build_chapters(typesetter: Typesetter, chapters: tuple[model.Chapter, ...]) 
         story.append(heading(typesetter, chapter_anchor(typesetter, ci, chapter), "chapter"))
         for ai, article in enumerate(chapter.articles):
             story.append(heading(typesetter, article_anchor(typesetter, ci, ai, article), "article"))
-            story.extend(build_blocks(typesetter, article.blocks, "body"))
-            story.extend(source_line(typesetter, source) for source in article.sources)
+            story.extend(with_sources(build_blocks(typesetter, article.blocks, "body"),
+                                      [source_line(typesetter, source) for source in article.sources]))
+        story.append(ChapterEnd(ci))
     return story
+
+
+def with_sources(blocks: list[Flowable], sources: list[CJKParagraph]) -> list[Flowable]:
+    """The article's blocks and source lines, the sources kept with the last paragraph."""
+    if sources and blocks and type(blocks[-1]) is CJKParagraph:
+        return [*blocks[:-1], WithSources(blocks[-1], sources)]
+    return [*blocks, *sources]
 
 
 def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:
@@ -61,7 +72,7 @@ def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:
     gap = style.headings.article_number_gap.pt(size)
     number_width = typesetter.width(anchor.number, role) + (gap if role == "article" else 0)
     number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0, firstLineIndent=0)
-    title = typesetter.make_paragraph(anchor.title, role, firstLineIndent=0)
+    title = head_paragraph(typesetter, anchor.title, role, firstLineIndent=0)
     if role != "chapter":
         return Heading(anchor, number, number_width, title)
     headings = style.headings
@@ -98,20 +109,9 @@ def list_items(typesetter: Typesetter, block: model.ListBlock) -> list[Flowable]
     return items
 
 
-def table(typesetter: Typesetter, block: model.Table) -> Table:
-    rows = ([block.header] if block.header else []) + list(block.rows)
-    cells = [[typesetter.make_paragraph(cell, "table", firstLineIndent=0, spaceBefore=0, spaceAfter=0)
-              for cell in row] for row in rows]
-    font = typesetter.fonts.names[typesetter.text_style("table").font]
-    bold = typesetter.fonts.names[typesetter.text_style("table").bold_font or typesetter.text_style("table").font]
-    line = HexColor(typesetter.style.color("muted"))
-    commands = [("FONT", (0, 0), (-1, -1), font, typesetter.size("table")),
-                ("GRID", (0, 0), (-1, -1), 0.4, line), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if block.header:
-        commands.append(("FONT", (0, 0), (-1, 0), bold, typesetter.size("table")))
-    result = Table(cells, repeatRows=1 if block.header else 0, hAlign="CENTER")
-    result.setStyle(TableStyle(commands))
-    return result
+def table(typesetter: Typesetter, block: model.Table) -> Flowable:
+    """A pipe table (``layout.pages.table``); InputError at its line if it cannot fit the frame."""
+    return make_table(typesetter, block)
 
 
 def figure(typesetter: Typesetter, block: model.Figure) -> Flowable:

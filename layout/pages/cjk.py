@@ -5,7 +5,8 @@ Replaces ReportLab's ``Paragraph(wordWrap='CJK')`` for every paragraph the layou
 places the glyphs and draws them:
 
 * **Justification.** The space left on a non-last line goes equally to every gap next to
-  a Chinese character and to every space, never inside a Latin word or number.
+  a Chinese character and to every space, never inside a Latin word or number; a line
+  the breaker marks ``ragged`` (it would need more than ``max_han_gap``) is left-aligned.
 * **Drawing.** One text object per paragraph; glyphs are positioned exactly with ``Td``
   and ``TJ`` offsets (no ``Tc``), so text extraction reads the true positions. Links get
   one ``/URI`` rectangle per line fragment, each carrying the whole address.
@@ -24,6 +25,9 @@ from reportlab.platypus import Flowable
 from layout.pages.linebreak import EPSILON, OPEN, CJKStyle, Items, Line, Piece, break_lines, measure
 
 _RGB: dict[Any, str] = {}
+_SILENT_GAP = 0.06
+"""Ems of white between two glyphs that no extractor reads as a space (half pdfium's
+threshold, the lower one); wider white is covered by /ActualText (``_actual_text_spans``)."""
 
 
 def _num(value: float) -> str:
@@ -125,6 +129,21 @@ class CJKParagraph(Flowable):
         self.height = len(self._lines) * self.style.leading
         return self.width, self.height
 
+    def tighten(self) -> bool:
+        """Set one line shorter if pushing in the marks inside its lines (clreq push-in)
+        saves a line: TeX's ``\\looseness=-1``, for page fill (``layout.pages.fill``).
+        Kept only when a line is saved; needs a previous ``wrap``."""
+        if self.style.push_in or self._laid_width is None or self._range != (0, self._text.n):
+            return False
+        style = replace(self.style, push_in=True)
+        text = Items(self._text.pieces, style)
+        avail = self._avail(self._laid_width)
+        lines = break_lines(text, 0, text.n, avail - self._first_indent(), avail, self._ends_paragraph, style)
+        if len(lines) >= len(self._lines):
+            return False
+        self.style, self._text, self._lines = style, text, lines
+        return True
+
     def split(self, avail_width, avail_height):
         self.wrap(avail_width, avail_height)
         total = len(self._lines)
@@ -171,7 +190,7 @@ class CJKParagraph(Flowable):
         ratio = used / line.shrinkable if line.shrinkable > EPSILON else 0.0
         room = self._line_avail(index) - (line.width - used)
         per_gap = 0.0
-        if self.style.alignment == "justify" and not line.last and room > EPSILON:
+        if self.style.alignment == "justify" and not (line.last or line.ragged) and room > EPSILON:
             gaps = sum(text.stretch[line.start:line.end])
             per_gap = room / gaps if gaps else 0.0
         x = self._line_x(index, line)
@@ -200,27 +219,30 @@ class CJKParagraph(Flowable):
         for index, line in enumerate(self._lines):
             baseline = self.height - self.style.font_size - index * self.style.leading
             positions = self._place(index, line)
+            spans = self._actual_text_spans(line, positions)
             k = line.start
             while k <= line.end:
                 piece_index = text.pc[k]
+                span_end = spans.get(k)
+                if span_end is not None:
+                    code.append(f"/Span <</ActualText {_utf16(self._source_text(k, span_end, line))}>> BDC")
+                run_end = next((end for start, end in spans.items() if start <= k <= end), None)
                 glyphs: list[tuple[str, float, float]] = []
                 while True:
                     x = positions[k - line.start]
                     glyphs.append((text.ch[k], x, text.adv[k]))
-                    if k == line.end or text.pc[k + 1] != piece_index:
-                        break
-                    if text.typed_space[k]:
+                    if k < line.end and text.typed_space[k]:
                         glyphs.append((" ", x + text.adv[k], text.glue[k]))
+                    if k == line.end or text.pc[k + 1] != piece_index or k == run_end or k + 1 in spans:
+                        break
                     k += 1
                 self._emit_run(canvas, code, state, text.pieces[piece_index], glyphs, baseline)
+                if k == run_end:
+                    code.append("EMC")
                 k += 1
             links.extend(self._link_rects(line, positions, baseline))
         code.append("ET")
-        if len(code) > 2:
-            canvas._code.append(" ".join(code))
-        for url, rect in links:
-            canvas.linkURL(url, rect, relative=1, thickness=0)
-        if self.bullet and self._indent_first and self._lines:
+        if self.bullet and self._indent_first and self._lines:  # before the text: read first
             baseline = self.height - self.style.font_size
             x = self.bullet_indent
             for piece in self.bullet:
@@ -228,6 +250,40 @@ class CJKParagraph(Flowable):
                 canvas.setFillColor(toColor(piece.color))
                 canvas.drawString(x, baseline, piece.text)
                 x += pdfmetrics.stringWidth(piece.text, piece.font_name, piece.font_size)
+        if len(code) > 2:
+            canvas._code.append(" ".join(code))
+        for url, rect in links:
+            canvas.linkURL(url, rect, relative=1, thickness=0)
+
+    def _actual_text_spans(self, line: Line, positions: list[float]) -> dict[int, int]:
+        """Where the line's glyphs stand apart by more white than the source has:
+        {first item: last item} of the one span to cover with /ActualText, or {}.
+
+        The Han–Latin gap and justification draw white where the editor typed none (or more
+        than the space typed). Text extractors read white wider than a threshold as a space:
+        pdfium from about 0.13 em, poppler from about 0.2 em (pypdfium2 4, pdftotext 22+), so
+        "2021年" would copy as "2021 年". From the first pair with more than ``_SILENT_GAP``
+        em of such white to the end of the line, the glyphs are wrapped in one ``/Span``
+        whose ``/ActualText`` is the source's characters, typed spaces included. The span runs
+        to the line's end because pdfium misplaces the text that follows a span drawn in
+        more than one text-showing operation (a font change inside it) and then reads a
+        space there; at a line's end nothing follows on that line."""
+        text = self._text
+        for k in range(line.start, line.end):
+            white = positions[k + 1 - line.start] - positions[k - line.start] - text.adv[k]
+            if text.typed_space[k]:
+                white -= text.glue[k]
+            if white > _SILENT_GAP * text.pieces[text.pc[k]].font_size:
+                return {k: line.end}
+        return {}
+
+    def _source_text(self, start: int, end: int, line: Line) -> str:
+        """Items start..end as the editor wrote them: the spaces typed between them kept (a
+        space typed at a Han–Latin boundary too, though the gap is drawn there), drawn gaps
+        not."""
+        text = self._text
+        return "".join(text.ch[k] + (" " if text.spaced[k] and k < line.end else "")
+                       for k in range(start, end + 1))
 
     @staticmethod
     def _emit_run(canvas, code: list[str], state: _TextState, piece: Piece,
@@ -279,6 +335,11 @@ class CJKParagraph(Flowable):
                 x1 = positions[j - line.start] + text.adv[j]
                 yield href, (positions[k - line.start], baseline + descent, x1, baseline + ascent)
             k = j + 1
+
+
+def _utf16(text: str) -> str:
+    """A PDF text string in UTF-16BE with its byte-order mark, as a hex string."""
+    return f"<FEFF{text.encode('utf-16-be').hex().upper()}>"
 
 
 class _TextState:

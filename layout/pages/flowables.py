@@ -1,9 +1,13 @@
-"""Flowables shared by the parts: numbered text with a hanging indent, and headings.
+"""Flowables shared by the parts: numbered text with a hanging indent, headings, keeps.
 
 ``HangingText`` sets a number (``1.1``, ``一、``) at the left and wraps the title beside
 it, so continuation lines align with the title, not under the number; an optional
 right reserve keeps room for a TOC page number. ``Heading`` adds what a heading owes
 the reader of the PDF: a named destination, an outline entry and a TOC notification.
+
+Keeps. ``KeepHeads`` keeps a head with the first lines of what follows it (not with all
+of it, as ReportLab's ``KeepTogether`` does); ``WithSources`` keeps an article's source
+lines with the last lines of its last paragraph.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus.flowables import _listWrapOn
 
 from layout.errors import Location
 from layout.pages.cjk import CJKParagraph
+from layout.pages.linebreak import PUNCT, char_kind
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class Anchor:
 
     @property
     def label(self) -> str:
+        """Number and title as a bookmark reads: "1.1 标题", but "一、标题" (no space after a
+        full-width mark, which has its own white)."""
+        if not self.number or char_kind(self.number[-1]) == PUNCT:
+            return f"{self.number}{self.title}".strip()
         return f"{self.number} {self.title}".strip()
 
 
@@ -124,3 +134,85 @@ class Heading(HangingText):
             canvas.setLineWidth(self.rule_width)
             y = self.rule_width / 2
             canvas.line(0, y, self.width, y)
+
+
+class WithSources(Flowable):
+    """An article's last paragraph and its source lines (（原文链接：…）), which never start a
+    page on their own: when they do not fit below the paragraph, the paragraph's last
+    lines (at least ``widows``) go over with them; a paragraph too short to split goes
+    over whole."""
+
+    def __init__(self, paragraph: CJKParagraph, sources: list[CJKParagraph]):
+        super().__init__()
+        self.paragraph = paragraph
+        self.sources = list(sources)
+        self.keepWithNext = False
+
+    @property
+    def parts(self) -> list[CJKParagraph]:
+        return [self.paragraph, *self.sources]
+
+    @property
+    def line_count(self) -> int:
+        return sum(part.line_count for part in self.parts)
+
+    def _gap(self, before: CJKParagraph, after: CJKParagraph) -> float:
+        """Space between two parts, as a frame sets it (space after and before overlap)."""
+        return max(before.getSpaceAfter(), after.getSpaceBefore())
+
+    def wrap(self, avail_width, avail_height):
+        height = 0.0
+        for i, part in enumerate(self.parts):
+            height += part.wrap(avail_width, avail_height)[1]
+            if i:
+                height += self._gap(self.parts[i - 1], part)
+        self.width, self.height = avail_width, height
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        if self.height <= avail_height + 1e-6:
+            return [self]
+        room = avail_height
+        if self.paragraph.height <= avail_height:  # the paragraph fits, its sources do not
+            room = self.paragraph.height - self.paragraph.leading
+        parts = self.paragraph.split(avail_width, room)
+        if len(parts) < 2:
+            return []
+        head, tail = parts
+        return [head, WithSources(tail, self.sources)]
+
+    def draw(self):
+        y = self.height
+        for i, part in enumerate(self.parts):
+            if i:
+                y -= self._gap(self.parts[i - 1], part)
+            y -= part.height
+            part.drawOn(self.canv, 0, y)
+
+    def getSpaceBefore(self):
+        return self.paragraph.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.sources[-1].getSpaceAfter()
+
+
+class KeepHeads(KeepTogether):
+    """The group ReportLab makes of flowables marked ``keepWithNext`` (heads) and the one
+    after them (``BaseDocTemplate.keepTogetherClass``).
+
+    ReportLab's ``KeepTogether`` moves the heads and *all* of the next paragraph to a new
+    page when they do not fit together, leaving the page up to a paragraph short. Here
+    the heads stay with the first lines of the next paragraph (at least its ``orphans``)
+    and the rest of it goes on the next page, as in TeX; only when not even that fits do
+    the heads move."""
+
+    def split(self, aW, aH):
+        *heads, last = self._content
+        if heads and self._H > aH and isinstance(last, (CJKParagraph, WithSources)):
+            _, used = _listWrapOn(heads, aW, self.canv)
+            used += max(heads[-1].getSpaceAfter(), last.getSpaceBefore())
+            parts = last.split(aW, aH - used - 1e-3) if aH - used > 0 else []
+            if len(parts) >= 2:
+                return [*heads, *parts]
+        return super().split(aW, aH)

@@ -8,13 +8,18 @@ The rules are W3C clreq and GB/T 15834, as TYPOGRAPHY.md states them:
   gap (which replaces a typed space at such a boundary), or nothing.
 * **Breaks.** A line may end after an item unless the next one may not start a line
   (``NO_START``), this one may not end it (``NO_END``), they are two halves of ——/……,
-  they are inside one Latin word, or inside one web address except after ``/ . - _ ? & = #``.
+  they are inside one Latin word, or inside one web address except where the Chicago
+  Manual allows (``url_break_allowed``); a range's hyphen joining Han and digits
+  (``25亿-30亿``) is glued to both sides, with no Han–Latin gap.
 * **Punctuation.** Full-width marks take half an em at a line end and between adjacent
   marks (or everywhere, per style). A line is filled greedily: first, where the style
   allows it, by compressing the marks inside it (push-in), then by carrying characters
   to the next line (push-out). No glyph ever hangs outside the frame.
 * **Loose lines.** Where filling line by line leaves a justified line looser than the
   style allows (a long web address), the paragraph is re-broken as a whole (total fit).
+  A line that even then would need more than ``max_han_gap`` extra per gap is set ragged
+  (left-aligned) rather than letter-spaced; total fit counts such a line as costly, so a
+  break inside a web address is preferred to it.
 
 ``layout.pages.cjk`` draws the lines this module finds.
 """
@@ -51,6 +56,24 @@ _INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\ufeff")
 EPSILON = 1e-6
 _URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[!#-'*-;=?-~]+")
 _URL_TRAILING = ".,;:!?)'"
+URL_BREAK_AFTER = frozenset("/=&")
+"""Chicago Manual 6.17 / 14.18: a web address may break after a slash (after both of ``//``,
+never between them), an equals sign or an ampersand …"""
+URL_BREAK_BEFORE = frozenset(".?#-_~%@=&")
+"""… and before a period, question mark, number sign, hyphen, underscore, tilde, percent
+sign or @. Never after a hyphen: poppler and pdfium drop a hyphen that ends a line."""
+URL_MIN_TAIL = 4
+"""Fewest characters of a web address carried to its last line; nor may that line hold
+only the address's last dotted part (a lone ``.html`` or ``.cn``): see ``_left_in_url``."""
+RANGE_HYPHENS = frozenset("-\u2010\u2011\u2013")
+"""Hyphens and the en dash: between Han and a digit they join a range (``25亿-30亿``)."""
+
+
+def url_break_allowed(before: str, after: str) -> bool:
+    """May a web address break between ``before`` and ``after`` (Chicago's rules)?"""
+    if before == "/" and after == "/":
+        return False
+    return before in URL_BREAK_AFTER or after in URL_BREAK_BEFORE
 
 
 def char_kind(char: str) -> int:
@@ -93,12 +116,13 @@ class CJKStyle:
     """line_end_half or compressed; see ``layout.styles.TypographyStyle``."""
     push_in: bool = False
     han_latin_gap: float = 0.0
-    url_break_after: str = "/.-_?&=#"
     widows: int = 2
     orphans: int = 2
     min_last_line_chars: int = 2
     max_stretch: float = float("inf")
     """Stretch per gap (pt) above which a justified paragraph is broken by total fit."""
+    max_han_gap: float = float("inf")
+    """Most extra space per gap (pt) a justified line may get; a line needing more is ragged."""
 
     # ReportLab's names, for code written against ParagraphStyle.
     fontSize = property(lambda self: self.font_size)
@@ -129,22 +153,29 @@ class Items:
     describe the gap after item ``k``.
     """
 
-    def __init__(self, pieces: Sequence[Piece], style: CJKStyle):
+    def __init__(self, pieces: Sequence[Piece], style: CJKStyle, breaks: frozenset[int] | None = None):
+        """``breaks``: offsets into the pieces' joined text where a line may start (word
+        starts, for heads); None allows every break the rules allow. Hard breaks stay."""
         self.pieces = list(pieces)
         chars: list[str] = []
         owner: list[int] = []
+        source: list[int] = []
+        position = 0
         for index, piece in enumerate(self.pieces):
             for char in piece.text:
                 if char not in _INVISIBLE:
                     chars.append(char)
                     owner.append(index)
+                    source.append(position)
+                position += 1
         url_of = self._find_urls(chars, owner)
 
         ch, pc, adv, kind, url = [], [], [], [], []
         space_after: list[float] = []
         space_piece: list[int] = []
         hard: list[bool] = []
-        for char, index, link in zip(chars, owner, url_of):
+        at: list[int] = []
+        for char, index, link, offset in zip(chars, owner, url_of, source):
             piece = self.pieces[index]
             if char == _HARD_BREAK:
                 if ch:
@@ -160,6 +191,7 @@ class Items:
             adv.append(_advance(char, piece.font_name) * piece.font_size / 1000)
             kind.append(char_kind(char))
             url.append(link)
+            at.append(offset)
             space_after.append(0.0)
             space_piece.append(-1)
             hard.append(False)
@@ -211,12 +243,14 @@ class Items:
         typed_space = [False] * n
         brk = [False] * n
         stretch = [False] * n
-        breaks_after = style.url_break_after
+        url_left = _left_in_url(url, ch)
         for k in range(n - 1):
             a, b, ka, kb = ch[k], ch[k + 1], kind[k], kind[k + 1]
             spaced = space_after[k] > 0
-            boundary = ((ka == HAN and kb == LATIN and word_alnum[k + 1])
-                        or (ka == LATIN and kb == HAN and word_alnum[k]))
+            ranged = (not spaced and ((ka == HAN and b in RANGE_HYPHENS and k + 2 < n and ch[k + 2].isdigit())
+                                      or (kb == HAN and a in RANGE_HYPHENS and k > 0 and ch[k - 1].isdigit())))
+            boundary = not ranged and ((ka == HAN and kb == LATIN and word_alnum[k + 1])
+                                       or (ka == LATIN and kb == HAN and word_alnum[k]))
             if boundary:
                 glue[k] = style.han_latin_gap
             elif spaced and ka != PUNCT and kb != PUNCT:
@@ -224,17 +258,23 @@ class Items:
                 typed_space[k] = space_piece[k] == pc[k]
             if hard[k]:
                 brk[k] = True
-            elif b in NO_START or a in NO_END or (a == b and a in NO_SPLIT):
+            elif url[k] is not None and url[k] == url[k + 1]:  # before its . and ? too (Chicago)
+                brk[k] = url_break_allowed(a, b) and url_left[k + 1] >= URL_MIN_TAIL
+            elif b in NO_START or a in NO_END or (a == b and a in NO_SPLIT) or ranged:
                 brk[k] = False
-            elif url[k] is not None and url[k] == url[k + 1]:
-                brk[k] = a in breaks_after and b not in breaks_after
             else:
                 brk[k] = spaced or boundary or ka != LATIN or kb != LATIN
-            stretch[k] = (spaced or boundary or ka != LATIN or kb != LATIN) and not (a == b and a in NO_SPLIT)
+            stretch[k] = ((spaced or boundary or ka != LATIN or kb != LATIN)
+                          and not (a == b and a in NO_SPLIT) and not ranged)
+        if breaks is not None:
+            for k in range(n - 1):
+                brk[k] = brk[k] and (hard[k] or at[k + 1] in breaks)
         self.glue, self.brk, self.stretch = glue, brk, stretch
         self.typed_space = typed_space
         """The gap after item k is a space the editor typed: drawn as a space glyph, so that
         text extraction and copying keep the words apart."""
+        self.spaced = [width > 0 for width in space_after]
+        """The editor typed a space after item k (drawn as a space or as the Han–Latin gap)."""
         self.n = n
         self.max_endcmp = max(self.endcmp, default=0.0)
 
@@ -258,9 +298,34 @@ class Items:
                 count += 1
         return url_of
 
+    def stretch_per_gap(self, line: Line, avail: float) -> float:
+        """Extra space each stretchable gap of ``line`` takes to fill ``avail`` (0 if it is full)."""
+        room = avail - line.width
+        if room <= EPSILON:
+            return 0.0
+        gaps = sum(self.stretch[line.start:line.end])
+        return room / gaps if gaps else float("inf")
+
     def real_chars(self, start: int, end: int) -> int:
         """Characters of items start..end that are not line-start-forbidden punctuation."""
         return sum(1 for k in range(start, end + 1) if self.ch[k] not in NO_START)
+
+
+def _left_in_url(url: list[int | None], ch: list[str]) -> list[int]:
+    """For each item of a web address, how many of its characters remain from there on;
+    0 at the dot that starts its last dotted part (``.html``), where no break may come."""
+    left = [0] * len(url)
+    plain_tail = True  # nothing but letters and digits after this item, to the address's end
+    for k in range(len(url) - 1, -1, -1):
+        if url[k] is None:
+            continue
+        same = k + 1 < len(url) and url[k + 1] == url[k]
+        plain_tail = plain_tail if same else True
+        left[k] = 1 + (left[k + 1] if same else 0)
+        if ch[k] == "." and plain_tail:
+            left[k] = 0
+        plain_tail = plain_tail and ch[k].isalnum()
+    return left
 
 
 class Line(NamedTuple):
@@ -272,6 +337,8 @@ class Line(NamedTuple):
     """How much push-in could still take from the marks inside the line."""
     last: bool
     """Set ragged (a paragraph's last line, or before a hard break)."""
+    ragged: bool = False
+    """Set ragged although not last: justifying it would exceed ``max_han_gap``."""
 
 
 def break_lines(text: Items, lo: int, hi: int, first_width: float, width: float,
@@ -288,6 +355,10 @@ def break_lines(text: Items, lo: int, hi: int, first_width: float, width: float,
             better = fit.total_fit(lo, hi, ends_paragraph)
             if better is not None and better[0] < sum(greedy_cost) + fit.LINE * len(lines):
                 lines = better[1]
+    if style.alignment == "justify":
+        lines = [line._replace(ragged=True) if not line.last and text.stretch_per_gap(
+                     line, first_width if i == 0 else width) > style.max_han_gap + EPSILON else line
+                 for i, line in enumerate(lines)]
     return lines
 
 
@@ -340,6 +411,8 @@ class _Fit:
     """Cost of a line in itself: of two equally even settings, the shorter wins."""
     LONE = 1.0
     """Cost of a last line below ``min_last_line_chars`` (孤字)."""
+    RAGGED = 2.0
+    """Cost of a non-last line that would need more than ``max_han_gap`` per gap (set ragged)."""
 
     def __init__(self, text: Items, first_width: float, width: float, style: CJKStyle):
         self.text = text
@@ -348,11 +421,14 @@ class _Fit:
         self.em = style.font_size
         self.min_last = style.min_last_line_chars
         self.loose = (style.max_stretch / self.em) ** 2
+        self.max_gap = style.max_han_gap
 
     def cost(self, line: Line, avail: float) -> float:
         """Squared departure from natural spacing per gap, in ems (stretch, or push-in)."""
         if line.last:
             return 0.0
+        if self.text.stretch_per_gap(line, avail) > self.max_gap + EPSILON:
+            return self.RAGGED
         room = avail - line.width
         gaps = sum(self.text.stretch[line.start:line.end])
         return (room / max(gaps, 1) / self.em) ** 2

@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable
 
 from layout.errors import InputError, Location, Problem
 from layout.pages.flowables import Anchor, HangingText
+from layout.pages.segment import head_paragraph
 from layout.pages.typeset import Typesetter
 
 Entry = tuple[Anchor, str]
@@ -33,7 +34,7 @@ class TocEntry(HangingText):
         number_width = indent + number_column
         number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0,
                                            leftIndent=indent, firstLineIndent=0) if anchor.number else None
-        title = typesetter.make_paragraph(anchor.title, role, leftIndent=0, firstLineIndent=0)
+        title = head_paragraph(typesetter, anchor.title, role, leftIndent=0, firstLineIndent=0)
         reserve = style.toc.number_width.pt(size) + 2 * style.toc.gap.pt(size) + style.toc.min_leader.pt(size)
         super().__init__(number, number_width, title, right_reserve=reserve)
         self.typesetter = typesetter

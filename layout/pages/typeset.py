@@ -48,9 +48,9 @@ class Typesetter:
             space_before=text.space_before.pt(size), space_after=text.space_after.pt(size),
             punctuation=typography.punctuation, push_in=typography.push_in,
             han_latin_gap=typography.han_latin_gap.pt(size),
-            url_break_after=typography.url_break_after, widows=typography.widows,
+            widows=typography.widows,
             orphans=typography.orphans, min_last_line_chars=typography.min_last_line_chars,
-            max_stretch=typography.max_stretch.pt(size),
+            max_stretch=typography.max_stretch.pt(size), max_han_gap=typography.max_han_gap.pt(size),
         )
         for name, value in overrides.items():
             if name not in _OVERRIDES:
