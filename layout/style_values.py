@@ -76,6 +76,7 @@ RANGES: dict[str, Range] = {
     "back.rule_gap": Range("0pt", "72pt", "gap"),
     "typography.han_latin_gap": Range("0em", "1em", "gap"),
     "typography.max_stretch": Range("0em", "1em", "stretch"),
+    "typography.max_han_gap": Range("0em", "0.25em", "gap"),  # what check holds a PDF to
     "typography.widows": Range("1", "5", "number of lines"),
     "typography.orphans": Range("1", "5", "number of lines"),
     "typography.min_last_line_chars": Range("1", "2", "number of characters"),  # what the breaker can always give
