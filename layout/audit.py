@@ -372,7 +372,8 @@ class _Auditor:
             self.report.lines_checked += 1
             self._line_start_end(row)
             self._inside_frame(row)
-            self._han_gap(row)
+            if not row.table:  # cells side by side: their gaps are not a justified line's
+                self._han_gap(row)
             if following is not None:
                 self._no_split(row, following)
             if continued and not row.table:

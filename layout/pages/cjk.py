@@ -48,6 +48,12 @@ def _rgb(color: Any) -> str:
 class CJKParagraph(Flowable):
     """A paragraph of Chinese (and Latin) text, broken and justified by the rules above."""
 
+    mark: str | None = None
+    """A marked-content tag each drawn line is wrapped in (a table's cells: ``Table``), so that
+    readers of the PDF (``check``) can tell the line's glyphs apart. Its /ActualText span then
+    takes the same tag: text extractors report only the innermost tag, and do not restore the
+    outer one after a nested span ends."""
+
     def __init__(self, pieces: Sequence[Piece], style: CJKStyle, *, bullet: Sequence[Piece] = (),
                  bullet_indent: float = 0.0, _text: Items | None = None, _range: tuple[int, int] | None = None,
                  _indent_first: bool = True, _ends_paragraph: bool = True):
@@ -220,12 +226,15 @@ class CJKParagraph(Flowable):
             baseline = self.height - self.style.font_size - index * self.style.leading
             positions = self._place(index, line)
             spans = self._actual_text_spans(line, positions)
+            if self.mark:
+                code.append(f"/{self.mark} BMC")
             k = line.start
             while k <= line.end:
                 piece_index = text.pc[k]
                 span_end = spans.get(k)
                 if span_end is not None:
-                    code.append(f"/Span <</ActualText {_utf16(self._source_text(k, span_end, line))}>> BDC")
+                    actual = _utf16(self._source_text(k, span_end, line))
+                    code.append(f"/{self.mark or 'Span'} <</ActualText {actual}>> BDC")
                 run_end = next((end for start, end in spans.items() if start <= k <= end), None)
                 glyphs: list[tuple[str, float, float]] = []
                 while True:
@@ -240,6 +249,8 @@ class CJKParagraph(Flowable):
                 if k == run_end:
                     code.append("EMC")
                 k += 1
+            if self.mark:
+                code.append("EMC")
             links.extend(self._link_rects(line, positions, baseline))
         code.append("ET")
         if self.bullet and self._indent_first and self._lines:  # before the text: read first
