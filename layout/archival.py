@@ -119,6 +119,8 @@ def _clean_reportlab_output(pdf: pikepdf.Pdf) -> None:
         # An empty transition dictionary on every page: meaningless, and PDF/A-1 forbids it.
         if "/Trans" in page.obj and not page.obj.Trans.keys():
             del page.obj["/Trans"]
+    if "/Outlines" in pdf.Root:
+        _count_outline(pdf.Root.Outlines, is_open=True)
     labels = pdf.Root.get("/PageLabels")
     if labels is not None and "/Nums" in labels:
         # Label dictionaries as direct objects, the form the PDF/A schema expects.
@@ -126,6 +128,27 @@ def _clean_reportlab_output(pdf: pikepdf.Pdf) -> None:
         labels.Nums = pikepdf.Array(
             pikepdf.Dictionary(dict(item.items())) if isinstance(item, pikepdf.Dictionary) else item
             for item in nums)
+
+
+def _count_outline(node: pikepdf.Dictionary, is_open: bool) -> int:
+    """Set each outline item's /Count as PDF 1.7 §12.3.3 defines it; return how many items
+    below ``node`` are visible when ``node`` is open.
+
+    ReportLab adds the children of open items twice into the root's count (48 for 41
+    entries). An open item counts its visible descendants; a closed one, negated, those
+    that would be visible if it were opened; the root counts every visible item."""
+    visible = 0
+    child = node.get("/First")
+    while child is not None:
+        child_open = int(child.get("/Count", 0)) >= 0
+        below = _count_outline(child, child_open)
+        visible += 1 + (below if child_open else 0)
+        child = child.get("/Next")
+    if "/First" in node:
+        node.Count = visible if is_open else -visible
+    elif "/Count" in node and node.get("/Type") != "/Outlines":
+        del node["/Count"]
+    return visible
 
 
 def _write_info(pdf: pikepdf.Pdf, metadata: Metadata) -> None:

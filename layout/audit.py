@@ -6,6 +6,12 @@ baseline (the text matrix's y, exact for every font), sorted by x, inside the te
 table or a TOC line with its leaders is one *row*; the stretches of a row separated by
 a wide gap (table cells) are its *segments*.
 
+A row continues the paragraph of the row before it when both are of one size and one
+font family (bold is the same family; a #### head of the body's size is not), the next
+starts no further right, is not a list item (a bullet or ``12.`` before a gap), and is
+one leading lower, or, across a page, when it is flush left and its family begins
+indented paragraphs somewhere in the file.
+
 Checks, each with page numbers and the offending line's text:
 
 ``line start`` / ``line end``
@@ -20,8 +26,9 @@ Checks, each with page numbers and the offending line's text:
     recognised by size and leading) ends at the frame's right edge, unless it is set
     ragged by rule: flush would take more than ``MAX_HAN_GAP`` per stretchable gap;
 ``Han–Latin gap``
-    each Han/Latin boundary is the style's gap plus the line's inter-character stretch,
-    no gap next to Chinese punctuation, none at the start of a line;
+    each Han/Latin boundary is the style's gap plus the line's inter-character stretch
+    (read from its Han–Han gaps, or where a line has none, 链100，链101，…, from its
+    Han–punctuation gaps), no gap next to Chinese punctuation, none at a line's start;
 ``URL breaks``
     a web or e-mail address broken across lines is broken where the Chicago Manual
     allows (after ``/`` but not inside ``//``, after ``= &``; before ``. ? # - _ ~ % @ = &``),
@@ -128,6 +135,8 @@ class Glyph:
     size: float
     after_space: bool = False
     """A space glyph lies between this glyph and the one before it."""
+    family: str = ""
+    """The font's family (``NotoSerifSC`` of ``ABCDEF+NotoSerifSC-Bold``): bold is the same family."""
 
 
 @dataclass
@@ -159,6 +168,11 @@ class Row:
     def size(self) -> float:
         sizes = [round(g.size, 2) for g in self.glyphs]
         return max(set(sizes), key=sizes.count)
+
+    @property
+    def family(self) -> str:
+        families = [g.family for g in self.glyphs]
+        return max(sorted(set(families)), key=families.count)
 
     def segments(self) -> list[list[Glyph]]:
         out = [[self.glyphs[0]]]
@@ -253,12 +267,31 @@ def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFr
             if c["text"].isspace():
                 spaced = True
                 continue
-            glyphs.append(Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]), spaced))
+            glyphs.append(Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]), spaced,
+                                _family(c.get("fontname", ""))))
             spaced = False
         if glyphs:
             table = all(c.get("tag") == "Table" for c in chars_in_row)
             rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs), table))
     return rows
+
+
+LIST_MARKER = re.compile(r"•|\d+\.")
+LEADERS = re.compile(r"[.·…]+(?:\d+|[ivxlcdm]+)?")
+
+
+def _starts_list_item(row: Row) -> bool:
+    """A bullet or ``12.`` hanging before a gap of at least a fifth of an em: a list item's first line."""
+    text = row.text
+    marker = LIST_MARKER.match(text)
+    if marker is None or marker.end() >= len(row.glyphs):
+        return False
+    before, after = row.glyphs[marker.end() - 1], row.glyphs[marker.end()]
+    return after.x0 - before.x1 >= 0.2 * after.size
+
+
+def _family(fontname: str) -> str:
+    return fontname.split("+")[-1].split("-")[0]
 
 
 def _cells(row: Row) -> list[list[Glyph]]:
@@ -316,6 +349,14 @@ class _Auditor:
     def run(self, pages: list[list[Row]]) -> TypographyReport:
         flow = [row for rows in pages for row in rows]
         self._first_row = {rows[0].page: rows[0] for rows in pages if rows}
+        # The faces that begin indented paragraphs: only they continue across a page break
+        # (a run of #### heads of the body's size, in another face, does not).
+        self._indented = set()
+        for row in flow:
+            role = self._role(row)
+            if role is not None and role.first_line_indent and abs(
+                    row.x0 - self.frame.left - role.left_indent - role.first_line_indent) < TOLERANCE:
+                self._indented.add((round(row.size, 2), row.family))
         self._url_starts: set[int] = set()
         """Rows (by id) that continue a web address broken at the end of the row before."""
         continued = False
@@ -331,7 +372,8 @@ class _Auditor:
             self.report.lines_checked += 1
             self._line_start_end(row)
             self._inside_frame(row)
-            self._han_gap(row)
+            if not row.table:  # cells side by side: their gaps are not a justified line's
+                self._han_gap(row)
             if following is not None:
                 self._no_split(row, following)
             if continued and not row.table:
@@ -359,11 +401,17 @@ class _Auditor:
         x0 = row.x0 + (row.glyphs[0].size / 2 if row.glyphs[0].text in OPENING else 0.0)  # a compressed （《
         if abs(row.size - following.size) > 0.05 or following.x0 > x0 + TOLERANCE:
             return False
+        if row.family != following.family:  # a head of the body's size (####) is set in another face
+            return False
+        if _starts_list_item(following):  # items set with no space between them
+            return False
         if following.page == row.page:
             leadings = {role.leading} if role else self.leadings.get(round(row.size, 2), set())
             return any(abs(following.baseline - row.baseline - leading) < LEADING_TOLERANCE for leading in leadings)
         # Across a page break: only where a paragraph's first line is told apart by its indent.
         if following.page != row.page + 1 or role is None or not role.first_line_indent:
+            return False
+        if (round(row.size, 2), row.family) not in self._indented:
             return False
         return abs(following.x0 - self.frame.left - role.left_indent) < TOLERANCE
 
@@ -371,9 +419,11 @@ class _Auditor:
 
     def _line_start_end(self, row: Row) -> None:
         for index, segment in enumerate(row.segments()):
+            text = "".join(g.text for g in segment)
+            if LEADERS.fullmatch(text):  # a TOC line's leaders (and folio), set apart by a wide gap
+                continue
             self.report.checked["line start"] += 1
             self.report.checked["line end"] += 1
-            text = "".join(g.text for g in segment)
             url_break = index == 0 and id(row) in self._url_starts and text[0] in URL_BREAK_BEFORE
             if text[0] in NO_START and not url_break:  # a web address may break before its . and ?
                 self._find("line start", row, f"starts with {text[0]}")
@@ -431,6 +481,11 @@ class _Auditor:
         kinds = [_kind(g.text) for g in glyphs]
         stretch = [b.x0 - a.x1 for a, b, ka, kb in zip(glyphs, glyphs[1:], kinds, kinds[1:])
                    if ka == kb == "han"]
+        if not stretch:
+            # No two Han side by side (链100，链101，…): a gap between Han and punctuation is the
+            # same stretch (compressed marks, which overlap their neighbour, left out).
+            stretch = [b.x0 - a.x1 for a, b, ka, kb in zip(glyphs, glyphs[1:], kinds, kinds[1:])
+                       if {ka, kb} == {"han", "punct"} and b.x0 - a.x1 > -TOLERANCE]
         base = statistics.median(stretch) if stretch else None
         gaps = []
         for a, b, ka, kb in zip(glyphs, glyphs[1:], kinds, kinds[1:]):

@@ -36,6 +36,8 @@ from layout.audit import TextFrame, audit_pages
 from layout.errors import BriefingError
 from layout.pdfrecord import read_layout, read_record
 from layout.styles import Style, load_style
+from layout.flow_check import check_orphaned_sources, check_short_pages
+from layout.overprint import find_overprints
 
 STANDARD_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
@@ -50,6 +52,7 @@ REQUIRE_PREFLIGHT = "BRIEFING_REQUIRE_PREFLIGHT"
 """Set to 1 (.ci/run does) to make a missing Preflight a failure, not a skip."""
 PREFLIGHT_INSTALL = "apt-get install default-jre-headless libpdfbox2-java libjaxb-api-java libactivation-java"
 JAVA_DIR = Path("/usr/share/java")
+_DOUBLED_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?\s*[-/.]?\s*\1(?!\d)")
 _LEADERS = re.compile(r"^(?P<entry>.*?)\s*[.·…]{3,}\s*(?P<folio>\S+)$")
 
 
@@ -311,6 +314,10 @@ def check_metadata(view: PdfView) -> CheckResult:
     for prop in ("dc:language", "dc:identifier", "dc:rights", "xmp:CreateDate"):
         if not xmp.get(prop):
             problems.append(f"XMP {prop} missing")
+    doubled = _DOUBLED_YEAR.search(str(info.get("/Title", "")))
+    if doubled:
+        problems.append(f"Info /Title names the year twice ({doubled.group()!r}); the issue label already "
+                        "holds the year")
     if "/Lang" not in view.pdf.Root:
         problems.append("catalog /Lang missing")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or str(info.get("/Title", "")))
@@ -328,9 +335,18 @@ def check_toc(view: PdfView) -> CheckResult:
         elif view.labels[entry.target] != entry.folio:
             problems.append(f"{where} says {entry.folio or '(no number)'}, its heading is on "
                             f"{view.labels[entry.target]}")
-        elif normalize(entry.text) not in normalize("".join(line.text for line in view.lines(entry.target))):
+        elif not _carries(normalize("".join(line.text for line in view.lines(entry.target))), normalize(entry.text)):
             problems.append(f"{where}: no such heading on page {view.labels[entry.target]}")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or f"{len(view.toc)} entries")
+
+
+HEAD_START = 40
+"""Characters: a heading longer than this may continue on the next page (a title of many
+lines split between pages); the page its TOC entry names must carry its start."""
+
+
+def _carries(page_text: str, heading: str) -> bool:
+    return heading in page_text or (len(heading) > HEAD_START and heading[:HEAD_START] in page_text)
 
 
 def check_outline(view: PdfView) -> CheckResult:
@@ -355,6 +371,38 @@ def check_outline(view: PdfView) -> CheckResult:
     return CheckResult(name, "fail", f"outline has {len(items)} entries, TOC {len(toc)}")
 
 
+def check_outline_form(view: PdfView) -> CheckResult:
+    """Bookmark titles without a space after a full-width mark ("一、 标准进展"), and each
+    /Count as PDF 1.7 §12.3.3 defines it (the root: every visible item)."""
+    name = "outline titles and /Count"
+    root = view.pdf.Root.get("/Outlines")
+    if root is None or "/First" not in root:
+        return CheckResult(name, "pass", "no outline")
+    problems, items = [], 0
+
+    def visible(node) -> int:
+        nonlocal items
+        total, child = 0, node.get("/First")
+        while child is not None:
+            items += 1
+            title = str(child.get("/Title", ""))
+            if re.search(r"[\u3000-\u303f\uff00-\uffef]\s", title):
+                problems.append(f"bookmark {title[:20]!r} has a space after a full-width mark")
+            below = visible(child)
+            count = int(child.get("/Count", 0))
+            if "/First" in child and abs(count) != below:
+                problems.append(f"bookmark {title[:20]!r}: /Count {count}, {below} items below it")
+            total += 1 + (below if count >= 0 else 0)
+            child = child.get("/Next")
+        return total
+
+    shown = visible(root)
+    if int(root.get("/Count", shown)) != shown:
+        problems.insert(0, f"outline root /Count {int(root.Count)}, {shown} visible items")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems[:3]) or
+                       f"{items} bookmarks, /Count {shown}")
+
+
 def _label(view: PdfView, index: int | None) -> str:
     return "nowhere" if index is None else view.labels[index]
 
@@ -370,10 +418,14 @@ def check_footers(view: PdfView) -> CheckResult:
     if any(normalize(rights) in normalize(line.text) for line in view.lines(0)):
         problems.append("page 1 (the cover) carries the copyright line")
     for index in range(1, len(view.labels)):
-        lines = view.lines(index)
-        bottom = lines[-1].text if lines else ""
-        if normalize(bottom) != normalize(rights + view.labels[index]):
-            problems.append(f"{_page(view, index)}: footer reads {bottom!r}")
+        expected = normalize(rights + view.labels[index])
+        footer = ""
+        for line in reversed(view.lines(index)):  # a long copyright wraps over the footer's last lines
+            footer = normalize(line.text) + footer
+            if len(footer) >= len(expected):
+                break
+        if footer != expected:
+            problems.append(f"{_page(view, index)}: footer reads {footer[-60:]!r}")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or f"{len(view.labels) - 1} pages")
 
 
@@ -428,6 +480,18 @@ def check_figures(view: PdfView) -> CheckResult:
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems[:5]) or detail)
 
 
+def check_overprint(view: PdfView) -> CheckResult:
+    name = "no overprinting, no text off the paper"
+    problems = []
+    for index, page in enumerate(view.pdf.pages):
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+        problems += [f"{_page(view, index)}: {found}"
+                     for found in find_overprints(view.chars[index], x1 - x0, view.heights[index])]
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems[:3]) +
+                       (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "") or
+                       f"{len(view.pdf.pages)} pages")
+
+
 def check_typography(view: PdfView) -> list[CheckResult]:
     """The typography section: TYPOGRAPHY.md's rules measured on the glyphs (layout.audit)."""
     frame = view.frame()
@@ -439,8 +503,10 @@ def check_typography(view: PdfView) -> list[CheckResult]:
 
 
 CHECKS: tuple[Callable[[PdfView], CheckResult | list[CheckResult]], ...] = (
-    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc, check_outline,
-    check_footers, check_labels, check_links, check_figures, check_typography,
+    check_pdfa_pikepdf, check_pdfa_preflight, check_fonts, check_metadata, check_toc,
+    check_outline_form, check_outline,  # in this order: pikepdf's open_outline rewrites /Count on exit
+    check_footers, check_labels, check_links, check_short_pages, check_orphaned_sources, check_overprint,
+    check_figures, check_typography,
 )
 
 

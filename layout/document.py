@@ -1,4 +1,8 @@
-"""The document: page templates, the story, and the two-pass render to PDF bytes.
+"""The document: page templates, the story, and the multi-pass render to PDF bytes.
+
+Two passes settle the TOC (``layout.pages.toc``); page fill (``layout.pages.fill``) adds
+one where a chapter's last page would hold three lines or fewer. Footers are drawn at
+each page's end, after its text, so extractors read them last.
 
 Pages, in order: the cover (template ``cover``: no footer), the table of contents
 (``front``: footer with a roman folio), the chapters (``body``: footer with folios from
@@ -9,23 +13,27 @@ Pages, in order: the cover (template ``cover``: no footer), the table of content
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from layout import __version__, cmap
 from layout.archival import Metadata, build_date
+from layout.errors import InputError
 from layout.model import Issue
 from layout.pages.back import build_back_page
 from layout.pages.body import build_chapters
-from layout.pages.cover import draw_cover, edition_date
-from layout.pages.flowables import Heading
+from layout.pages.cover import draw_cover, edition_date, plan_cover
+from layout.pages.fill import MAX_ROUNDS, PageFill
+from layout.pages.flowables import Heading, KeepHeads
+from layout.pages.footer import plan_footer
 from layout.pages.toc import TableOfContents
 from layout.pages.typeset import Typesetter
 
-MAX_PASSES = 3
-"""The TOC needs two passes (see layout.pages.toc); a third only if something is wrong."""
+MAX_PASSES = 3 + MAX_ROUNDS
+"""The TOC needs two passes (see layout.pages.toc); page fill may add one per tightening
+round (layout.pages.fill); more only if something is wrong."""
 
 
 def roman(n: int) -> str:
@@ -38,13 +46,22 @@ def roman(n: int) -> str:
     return out
 
 
+def document_title(template: str, fields: dict) -> str:
+    """The PDF title from the style's template. Where the issue label already names the
+    year ("2022年第3期"), the template's ``{year}`` and the 年 or separator after it are
+    left out, so the title never reads "2022年2022年第3期"."""
+    if str(fields["year"]) in fields["issue_label"]:
+        template = re.sub(r"\{year\}\s*[年\-/.]?\s*", "", template)
+    return re.sub(r" {2,}", " ", template.format(**fields)).strip()
+
+
 def edition_metadata(typesetter: Typesetter, issue: Issue) -> Metadata:
     """Title, author, subject … of the PDF: one source for the Info dictionary and XMP."""
     edition = issue.edition
     wording = typesetter.style.wording
     fields = dict(title=edition.title, issue_label=edition.issue_label, year=edition.year, month=edition.month)
     return Metadata(
-        title=wording.document_title.format(**fields),
+        title=document_title(wording.document_title, fields),
         author=edition.publisher,
         subject=edition.subject or "、".join(chapter.title for chapter in issue.chapters),
         keywords=edition.keywords or (edition.title, edition_date(typesetter, edition)),
@@ -53,6 +70,19 @@ def edition_metadata(typesetter: Typesetter, issue: Issue) -> Metadata:
         rights=edition.copyright,
         date=build_date(edition.year, edition.month, edition.day),
     )
+
+
+def plan_fixed_text(typesetter: Typesetter, issue: Issue):
+    """The cover and the footer fitted to their places; what cannot fit, all of it, as one InputError."""
+    plans, problems = [], []
+    for plan in (plan_cover, plan_footer):
+        try:
+            plans.append(plan(typesetter, issue))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return plans
 
 
 class BriefingDocument(BaseDocTemplate):
@@ -69,17 +99,21 @@ class BriefingDocument(BaseDocTemplate):
             creator=f"briefing-layout {__version__}", lang=style.language, invariant=1,
             initialFontName=typesetter.fonts.names[style.text.body.font],
             initialFontSize=typesetter.size("body"), displayDocTitle=1,
+            keepTogetherClass=KeepHeads,  # heads stay with the first lines that follow, not all of them
         )
         self.typesetter = typesetter
         self.issue = issue
         self.body_start: int | None = None
+        self.fill: PageFill | None = None
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+        cover, self.footer = plan_fixed_text(typesetter, issue)
         self.addPageTemplates([
-            PageTemplate("cover", [frame], onPage=lambda canvas, doc: draw_cover(canvas, typesetter, issue.edition)),
-            PageTemplate("front", [frame], onPage=self.draw_front_footer),
-            PageTemplate("body", [frame], onPage=self.draw_body_footer),
-            PageTemplate("back", [frame], onPage=self.draw_body_footer),
+            PageTemplate("cover", [frame], onPage=lambda canvas, doc: draw_cover(canvas, typesetter, cover)),
+            # Footers are drawn at the page's end, after its text: extractors read the body first.
+            PageTemplate("front", [frame], onPageEnd=self.draw_front_footer),
+            PageTemplate("body", [frame], onPage=self.start_body_page, onPageEnd=self.draw_body_footer),
+            PageTemplate("back", [frame], onPage=self.start_body_page, onPageEnd=self.draw_body_footer),
         ])
 
     def beforeDocument(self):
@@ -91,39 +125,32 @@ class BriefingDocument(BaseDocTemplate):
     def draw_front_footer(self, canvas, doc):
         self.draw_footer(canvas, roman(canvas.getPageNumber()))
 
-    def draw_body_footer(self, canvas, doc):
+    def start_body_page(self, canvas, doc):
         page = canvas.getPageNumber()
         if self.body_start is None:
             self.body_start = page
             canvas.addPageLabel(0, "ROMAN_LOWER", 1)
             canvas.addPageLabel(page - 1, "ARABIC", 1)
-        self.draw_footer(canvas, self.folio(page))
+
+    def draw_body_footer(self, canvas, doc):
+        self.draw_footer(canvas, self.folio(canvas.getPageNumber()))
 
     def draw_footer(self, canvas, folio: str) -> None:
-        ts = self.typesetter
-        page = ts.style.page
-        left, right = self.leftMargin, page.width.pt() - self.rightMargin
-        baseline = page.footer_baseline.pt()
-        canvas.saveState()
-        if page.footer_rule.pt():
-            canvas.setStrokeColor(HexColor(ts.style.color(ts.text_style("footer").color)))
-            canvas.setLineWidth(page.footer_rule.pt())
-            y = baseline + page.footer_rule_gap.pt()
-            canvas.line(left, y, right, y)
-        ts.draw_line(canvas, left, baseline, self.issue.edition.copyright, "footer")
-        ts.draw_line(canvas, right, baseline, folio, "footer", align="right")
-        canvas.restoreState()
+        self.footer.draw(canvas, self.typesetter, folio)
 
     def afterFlowable(self, flowable):
-        if isinstance(flowable, Heading):
+        if self.fill is not None:
+            self.fill.placed(flowable, self.page)
+        if isinstance(flowable, Heading) and flowable.anchor is not None:
             self.notify("TOCEntry", (flowable.anchor, self.folio(self.page)))
 
 
 def build_story(typesetter: Typesetter, issue: Issue) -> list:
     toc = TableOfContents(typesetter)
+    chapters = build_chapters(typesetter, issue.chapters)
     story = [NextPageTemplate("front"), PageBreak(),
-             typesetter.make_paragraph(typesetter.style.wording.toc_title, "toc_title"), toc,
-             NextPageTemplate("body"), PageBreak(), *build_chapters(typesetter, issue.chapters)]
+             typesetter.make_paragraph(typesetter.style.wording.toc_title, "toc_title"), toc, PageFill(chapters),
+             NextPageTemplate("body"), PageBreak(), *chapters]
     if issue.back_page:
         story += [NextPageTemplate("back"), PageBreak(), *build_back_page(typesetter, issue.back_page)]
     return story
@@ -141,5 +168,7 @@ def render_pdf(typesetter: Typesetter, issue: Issue) -> Rendered:
     cmap.install()
     buffer = io.BytesIO()
     document = BriefingDocument(buffer, typesetter, issue)
-    passes = document.multiBuild(build_story(typesetter, issue), maxPasses=MAX_PASSES)
+    story = build_story(typesetter, issue)
+    document.fill = next(flowable for flowable in story if isinstance(flowable, PageFill))
+    passes = document.multiBuild(story, maxPasses=MAX_PASSES)
     return Rendered(buffer.getvalue(), document.page, passes)

@@ -13,6 +13,7 @@ from layout.errors import InputError, Location, Problem, quote, split_problems
 from layout.markup import BodyParser
 from layout.model import (Article, BackPage, Block, Chapter, Contact, Edition, Issue, Paragraph,
                           Run, Source)
+from layout.pages.back import qr_problem
 from layout.schema import load_schema
 from layout.publication import find_style, publication_folder
 from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml, validate
@@ -154,6 +155,8 @@ class _IssueBuilder:
                     self.doc.locate(path + ("contacts", i)))
             for i in range(len(raw.get("contacts", []))))
         qr = self.text(path + ("qr",)) if "qr" in raw else None
+        if qr is not None and (why := qr_problem(qr)):
+            self._problem(path + ("qr",), why)
         return BackPage(self.text(path + ("title",)), blocks, contacts, qr, self.doc.locate(path))
 
     def body(self, path: KeyPath) -> tuple[Block, ...]:

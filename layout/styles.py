@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from layout.errors import InputError, Location, Problem
 from layout.publication import find_style, font_dirs, is_path
+from layout.style_values import TEMPLATE_FIELDS, check_values, template_problem
 from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
 
 _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -242,6 +243,9 @@ class Wording:
     numerals: str = "零一二三四五六七八九"
     """Digits 0–9 for chapter numbers."""
     ten: str = "十"
+    hundred: str = "百"
+    thousand: str = "千"
+    """十, 百, 千: chapter numbers are written 十二, 一百零一, 一千零一十 (to 9999)."""
     chapter_number: str = "{numeral}、"
     article_number: str = "{chapter}.{article}"
     date: str = "{year}年{month}月"
@@ -305,6 +309,7 @@ def load_style(path: Path, publication: Path | None = None) -> Style:
     style = dataclasses.replace(style, path=path, locations=locations,
                                 fonts=dataclasses.replace(style.fonts, dirs=list(dict.fromkeys(dirs))))
     _check_references(style, converter, problems)
+    check_values(style, converter.problem)
     if problems:
         raise InputError(problems)
     return style
@@ -313,9 +318,18 @@ def load_style(path: Path, publication: Path | None = None) -> Style:
 def _read_with_bases(path: Path, publication: Path | None,
                      seen: tuple[Path, ...]) -> tuple[dict, list[tuple[YamlDocument, dict]]]:
     """Merge ``path`` over its ``base:`` chain. Returns data and, per file, its doc and keys."""
-    doc = read_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise InputError([doc.problem((), "a style file must be a mapping of sections (page:, fonts:, …)")])
+    not_a_style = InputError([Problem(Location(path), "not a style file; a style is a YAML mapping of sections "
+                                      "such as base:, page:, fonts:, text:, wording: (see styles/briefing.yaml)")])
+    try:
+        doc = read_yaml(path)
+    except InputError:
+        if path.suffix in (".yaml", ".yml") or not path.is_file():
+            raise
+        raise not_a_style from None
+    sections = {f.name for f in dataclasses.fields(Style) if f.name not in _SET_BY_LOADER} | {"base"}
+    if not isinstance(doc.data, dict) or not sections & set(doc.data):
+        # Not a style at all (a text file, an edition, /etc/passwd): one line, nothing of it echoed.
+        raise not_a_style
     docs = [(doc, doc.data)]
     data = _absolute_font_dirs(doc.data, path.parent)
     base = doc.data.get("base")
@@ -460,30 +474,13 @@ class _Converter:
         return Length(0.0, "pt")
 
 
-# The fields each wording template is formatted with (layout/pages, layout/document.py).
-_TEMPLATE_FIELDS = {
-    "chapter_number": ("numeral", "n"), "article_number": ("chapter", "article"),
-    "date": ("year", "month", "day"), "cover_issue_label": ("issue_label",),
-    "document_title": ("title", "issue_label", "year", "month"),
-    "document_identifier": ("title", "issue_label", "year", "month"),
-    "source_line": ("label", "url"), "contact_line": ("label", "value"), "body_folio": ("n",),
-}
-_SAMPLE = {"numeral": "一", "n": 1, "chapter": 1, "article": 1, "year": 2021, "month": 10, "day": 1,
-           "issue_label": "x", "title": "x", "label": "x", "url": "x", "value": "x"}
-
-
 def _check_wording(style: Style, converter: _Converter) -> None:
-    """Every template must format with its own fields: a typo is an error here, not a crash in layout."""
-    for key, fields in _TEMPLATE_FIELDS.items():
+    """Every template may use only its own fields, plainly formatted (layout.style_values)."""
+    for key, fields in TEMPLATE_FIELDS.items():
         template = getattr(style.wording, key, None)
-        if template is None:
-            continue
-        try:
-            template.format(**{name: _SAMPLE[name] for name in fields})
-        except (KeyError, IndexError, ValueError, AttributeError) as exc:
-            what = f"{{{exc.args[0]}}} is not a field here" if isinstance(exc, KeyError) else str(exc)
-            converter.problem(("wording", key), f"{what}; use {', '.join('{' + f + '}' for f in fields)} "
-                                                "(and {{ }} for literal braces)")
+        problem = template_problem(template, fields) if template is not None else None
+        if problem:
+            converter.problem(("wording", key), problem)
     if len(style.wording.numerals) != 10:
         converter.problem(("wording", "numerals"), f"has {len(style.wording.numerals)} characters; "
                                                    "write the ten digits 0-9, e.g. 零一二三四五六七八九")

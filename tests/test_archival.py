@@ -114,7 +114,8 @@ def _add_helvetica(pdf: pikepdf.Pdf) -> None:
     page.Resources.Font.FHelv = pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica,
         Encoding=pikepdf.Name.WinAnsiEncoding))
-    page.contents_add(pikepdf.Stream(pdf, b"BT /FHelv 12 Tf 100 300 Td (Added later) Tj ET"), prepend=False)
+    # In the empty top margin: drawn over the text, it would fail the overprint row too.
+    page.contents_add(pikepdf.Stream(pdf, b"BT /FHelv 12 Tf 100 815 Td (Added later) Tj ET"), prepend=False)
 
 
 def _remove_xmp(pdf: pikepdf.Pdf) -> None:

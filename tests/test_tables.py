@@ -383,6 +383,7 @@ def test_check_finds_a_collapsed_column(tmp_path, monkeypatch):
 
     monkeypatch.setattr(table_module, "bind_numbers", lambda items: None)
     monkeypatch.setattr(table_module, "distribute", css_only)
+    monkeypatch.setattr(table_module, "MIN_COLUMN_EMS", 0)
     output = tmp_path / "collapsed.pdf"
     assert build(write_edition(tmp_path, edition({"塌陷": WIDE["数字单位"]})), output) == 0
     report = audit_typography(output)

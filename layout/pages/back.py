@@ -8,6 +8,9 @@ one page simply flows from the top instead.
 
 from __future__ import annotations
 
+from functools import cache
+
+from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, HRFlowable, Spacer
@@ -40,6 +43,37 @@ def qr_code(value: str, size: float) -> QrCode:
     drawing renderer selects Helvetica, an unembedded standard font an archive rejects.
     """
     return QrCode(value, width=size, height=size, qrLevel="M")
+
+
+def _encodes(value: str) -> bool:
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(value)
+    try:
+        code.make()
+    except Exception as exc:  # ReportLab raises a bare Exception("code length overflow …")
+        if "overflow" in str(exc):
+            return False
+        raise
+    return True
+
+
+@cache
+def qr_capacity() -> int:
+    """The longest web address (in UTF-8 bytes) a QR code holds at error correction M."""
+    low, high = 1, 8000
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if _encodes("a" * middle) else (low, middle - 1)
+    return low
+
+
+def qr_problem(value: str) -> str | None:
+    """Why ``value`` cannot be drawn as the closing page's QR code, or None."""
+    if _encodes(value):
+        return None
+    size = len(value.encode("utf-8"))
+    return (f"the address is {size} bytes; a QR code holds at most {qr_capacity()} (error correction M); "
+            "use a shorter address (a short link) or leave qr out")
 
 
 class BesideCode(Flowable):

@@ -5,29 +5,44 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, PageBreak
 
 from layout import model
+from layout.pages.cjk import CJKParagraph
 from layout.pages.figures import figure
-from layout.pages.flowables import Anchor, Heading
+from layout.pages.fill import ChapterEnd
+from layout.pages.flowables import Anchor, Heading, WithSources
+from layout.pages.segment import head_paragraph
 from layout.pages.table import make_table
 from layout.pages.typeset import Typesetter
 
 
-def chinese_numeral(n: int, digits: str, ten: str) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99)."""
-    if n < 10:
-        return digits[n]
-    tens, units = divmod(n, 10)
-    return (digits[tens] if tens > 1 else "") + ten + (digits[units] if units else "")
+def chinese_numeral(n: int, digits: str, ten: str, hundred: str = "百", thousand: str = "千") -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 100 → 一百, 101 → 一百零一, 110 → 一百一十,
+    1010 → 一千零一十 (1–9999; beyond, digit by digit). ``digits`` are 0–9."""
+    if n < 10 or n >= 10000:
+        return "".join(digits[int(d)] for d in str(n))
+    if n < 20:
+        return ten + (digits[n - 10] if n > 10 else "")
+    out, started, zero = "", False, False
+    for value, name in ((1000, thousand), (100, hundred), (10, ten), (1, "")):
+        digit = n // value % 10
+        if digit:
+            out += (digits[0] if zero else "") + digits[digit] + name
+            started, zero = True, False
+        elif started:
+            zero = True
+    return out
 
 
 def chapter_anchor(typesetter: Typesetter, index: int, chapter: model.Chapter) -> Anchor:
     wording = typesetter.style.wording
-    numeral = chinese_numeral(index + 1, wording.numerals, wording.ten)
-    return Anchor(f"ch{index + 1}", 0, wording.chapter_number.format(numeral=numeral, n=index + 1), chapter.title)
+    numeral = chinese_numeral(index + 1, wording.numerals, wording.ten, wording.hundred, wording.thousand)
+    return Anchor(f"ch{index + 1}", 0, wording.chapter_number.format(numeral=numeral, n=index + 1), chapter.title,
+                  chapter.location, f"chapters[{index}].title")
 
 
 def article_anchor(typesetter: Typesetter, chapter_index: int, index: int, article: model.Article) -> Anchor:
     number = typesetter.style.wording.article_number.format(chapter=chapter_index + 1, article=index + 1)
-    return Anchor(f"ch{chapter_index + 1}.{index + 1}", 1, number, article.title)
+    return Anchor(f"ch{chapter_index + 1}.{index + 1}", 1, number, article.title, article.location,
+                  f"chapters[{chapter_index}].articles[{index}].title")
 
 
 def build_chapters(typesetter: Typesetter, chapters: tuple[model.Chapter, ...]) -> list[Flowable]:
@@ -39,9 +54,17 @@ def build_chapters(typesetter: Typesetter, chapters: tuple[model.Chapter, ...]) 
         story.append(heading(typesetter, chapter_anchor(typesetter, ci, chapter), "chapter"))
         for ai, article in enumerate(chapter.articles):
             story.append(heading(typesetter, article_anchor(typesetter, ci, ai, article), "article"))
-            story.extend(build_blocks(typesetter, article.blocks, "body"))
-            story.extend(source_line(typesetter, source) for source in article.sources)
+            story.extend(with_sources(build_blocks(typesetter, article.blocks, "body"),
+                                      [source_line(typesetter, source) for source in article.sources]))
+        story.append(ChapterEnd(ci))
     return story
+
+
+def with_sources(blocks: list[Flowable], sources: list[CJKParagraph]) -> list[Flowable]:
+    """The article's blocks and source lines, the sources kept with the last paragraph."""
+    if sources and blocks and type(blocks[-1]) is CJKParagraph:
+        return [*blocks[:-1], WithSources(blocks[-1], sources)]
+    return [*blocks, *sources]
 
 
 def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:
@@ -50,7 +73,7 @@ def heading(typesetter: Typesetter, anchor: Anchor, role: str) -> Heading:
     gap = style.headings.article_number_gap.pt(size)
     number_width = typesetter.width(anchor.number, role) + (gap if role == "article" else 0)
     number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0, firstLineIndent=0)
-    title = typesetter.make_paragraph(anchor.title, role, firstLineIndent=0)
+    title = head_paragraph(typesetter, anchor.title, role, firstLineIndent=0)
     if role != "chapter":
         return Heading(anchor, number, number_width, title)
     headings = style.headings

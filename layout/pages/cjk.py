@@ -26,6 +26,9 @@ from layout.markup import link_target
 from layout.pages.linebreak import EPSILON, OPEN, CJKStyle, Items, Line, Piece, break_lines, measure
 
 _RGB: dict[Any, str] = {}
+_SILENT_GAP = 0.06
+"""Ems of white between two glyphs that no extractor reads as a space (half pdfium's
+threshold, the lower one); wider white is covered by /ActualText (``_actual_text_spans``)."""
 
 
 def _num(value: float) -> str:
@@ -45,6 +48,12 @@ def _rgb(color: Any) -> str:
 
 class CJKParagraph(Flowable):
     """A paragraph of Chinese (and Latin) text, broken and justified by the rules above."""
+
+    mark: str | None = None
+    """A marked-content tag each drawn line is wrapped in (a table's cells: ``Table``), so that
+    readers of the PDF (``check``) can tell the line's glyphs apart. Its /ActualText span then
+    takes the same tag: text extractors report only the innermost tag, and do not restore the
+    outer one after a nested span ends."""
 
     def __init__(self, pieces: Sequence[Piece], style: CJKStyle, *, bullet: Sequence[Piece] = (),
                  bullet_indent: float = 0.0, _text: Items | None = None, _range: tuple[int, int] | None = None,
@@ -127,6 +136,21 @@ class CJKParagraph(Flowable):
         self.height = len(self._lines) * self.style.leading
         return self.width, self.height
 
+    def tighten(self) -> bool:
+        """Set one line shorter if pushing in the marks inside its lines (clreq push-in)
+        saves a line: TeX's ``\\looseness=-1``, for page fill (``layout.pages.fill``).
+        Kept only when a line is saved; needs a previous ``wrap``."""
+        if self.style.push_in or self._laid_width is None or self._range != (0, self._text.n):
+            return False
+        style = replace(self.style, push_in=True)
+        text = Items(self._text.pieces, style)
+        avail = self._avail(self._laid_width)
+        lines = break_lines(text, 0, text.n, avail - self._first_indent(), avail, self._ends_paragraph, style)
+        if len(lines) >= len(self._lines):
+            return False
+        self.style, self._text, self._lines = style, text, lines
+        return True
+
     def split(self, avail_width, avail_height):
         self.wrap(avail_width, avail_height)
         total = len(self._lines)
@@ -202,27 +226,35 @@ class CJKParagraph(Flowable):
         for index, line in enumerate(self._lines):
             baseline = self.height - self.style.font_size - index * self.style.leading
             positions = self._place(index, line)
+            spans = self._actual_text_spans(line, positions)
+            if self.mark:
+                code.append(f"/{self.mark} BMC")
             k = line.start
             while k <= line.end:
                 piece_index = text.pc[k]
+                span_end = spans.get(k)
+                if span_end is not None:
+                    actual = _utf16(self._source_text(k, span_end, line))
+                    code.append(f"/{self.mark or 'Span'} <</ActualText {actual}>> BDC")
+                run_end = next((end for start, end in spans.items() if start <= k <= end), None)
                 glyphs: list[tuple[str, float, float]] = []
                 while True:
                     x = positions[k - line.start]
                     glyphs.append((text.ch[k], x, text.adv[k]))
-                    if k == line.end or text.pc[k + 1] != piece_index:
-                        break
-                    if text.typed_space[k]:
+                    if k < line.end and text.typed_space[k]:
                         glyphs.append((" ", x + text.adv[k], text.glue[k]))
+                    if k == line.end or text.pc[k + 1] != piece_index or k == run_end or k + 1 in spans:
+                        break
                     k += 1
                 self._emit_run(canvas, code, state, text.pieces[piece_index], glyphs, baseline)
+                if k == run_end:
+                    code.append("EMC")
                 k += 1
+            if self.mark:
+                code.append("EMC")
             links.extend(self._link_rects(line, positions, baseline))
         code.append("ET")
-        if len(code) > 2:
-            canvas._code.append(" ".join(code))
-        for url, rect in links:
-            canvas.linkURL(link_target(url), rect, relative=1, thickness=0)
-        if self.bullet and self._indent_first and self._lines:
+        if self.bullet and self._indent_first and self._lines:  # before the text: read first
             baseline = self.height - self.style.font_size
             x = self.bullet_indent
             for piece in self.bullet:
@@ -230,6 +262,40 @@ class CJKParagraph(Flowable):
                 canvas.setFillColor(toColor(piece.color))
                 canvas.drawString(x, baseline, piece.text)
                 x += pdfmetrics.stringWidth(piece.text, piece.font_name, piece.font_size)
+        if len(code) > 2:
+            canvas._code.append(" ".join(code))
+        for url, rect in links:
+            canvas.linkURL(link_target(url), rect, relative=1, thickness=0)
+
+    def _actual_text_spans(self, line: Line, positions: list[float]) -> dict[int, int]:
+        """Where the line's glyphs stand apart by more white than the source has:
+        {first item: last item} of the one span to cover with /ActualText, or {}.
+
+        The Han–Latin gap and justification draw white where the editor typed none (or more
+        than the space typed). Text extractors read white wider than a threshold as a space:
+        pdfium from about 0.13 em, poppler from about 0.2 em (pypdfium2 4, pdftotext 22+), so
+        "2021年" would copy as "2021 年". From the first pair with more than ``_SILENT_GAP``
+        em of such white to the end of the line, the glyphs are wrapped in one ``/Span``
+        whose ``/ActualText`` is the source's characters, typed spaces included. The span runs
+        to the line's end because pdfium misplaces the text that follows a span drawn in
+        more than one text-showing operation (a font change inside it) and then reads a
+        space there; at a line's end nothing follows on that line."""
+        text = self._text
+        for k in range(line.start, line.end):
+            white = positions[k + 1 - line.start] - positions[k - line.start] - text.adv[k]
+            if text.typed_space[k]:
+                white -= text.glue[k]
+            if white > _SILENT_GAP * text.pieces[text.pc[k]].font_size:
+                return {k: line.end}
+        return {}
+
+    def _source_text(self, start: int, end: int, line: Line) -> str:
+        """Items start..end as the editor wrote them: the spaces typed between them kept (a
+        space typed at a Han–Latin boundary too, though the gap is drawn there), drawn gaps
+        not."""
+        text = self._text
+        return "".join(text.ch[k] + (" " if text.spaced[k] and k < line.end else "")
+                       for k in range(start, end + 1))
 
     @staticmethod
     def _emit_run(canvas, code: list[str], state: _TextState, piece: Piece,
@@ -281,6 +347,11 @@ class CJKParagraph(Flowable):
                 x1 = positions[j - line.start] + text.adv[j]
                 yield href, (positions[k - line.start], baseline + descent, x1, baseline + ascent)
             k = j + 1
+
+
+def _utf16(text: str) -> str:
+    """A PDF text string in UTF-16BE with its byte-order mark, as a hex string."""
+    return f"<FEFF{text.encode('utf-16-be').hex().upper()}>"
 
 
 class _TextState:

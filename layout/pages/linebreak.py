@@ -153,22 +153,29 @@ class Items:
     describe the gap after item ``k``.
     """
 
-    def __init__(self, pieces: Sequence[Piece], style: CJKStyle):
+    def __init__(self, pieces: Sequence[Piece], style: CJKStyle, breaks: frozenset[int] | None = None):
+        """``breaks``: offsets into the pieces' joined text where a line may start (word
+        starts, for heads); None allows every break the rules allow. Hard breaks stay."""
         self.pieces = list(pieces)
         chars: list[str] = []
         owner: list[int] = []
+        source: list[int] = []
+        position = 0
         for index, piece in enumerate(self.pieces):
             for char in piece.text:
                 if char not in _INVISIBLE:
                     chars.append(char)
                     owner.append(index)
+                    source.append(position)
+                position += 1
         url_of = self._find_urls(chars, owner)
 
         ch, pc, adv, kind, url = [], [], [], [], []
         space_after: list[float] = []
         space_piece: list[int] = []
         hard: list[bool] = []
-        for char, index, link in zip(chars, owner, url_of):
+        at: list[int] = []
+        for char, index, link, offset in zip(chars, owner, url_of, source):
             piece = self.pieces[index]
             if char == _HARD_BREAK:
                 if ch:
@@ -184,6 +191,7 @@ class Items:
             adv.append(_advance(char, piece.font_name) * piece.font_size / 1000)
             kind.append(char_kind(char))
             url.append(link)
+            at.append(offset)
             space_after.append(0.0)
             space_piece.append(-1)
             hard.append(False)
@@ -258,10 +266,15 @@ class Items:
                 brk[k] = spaced or boundary or ka != LATIN or kb != LATIN
             stretch[k] = ((spaced or boundary or ka != LATIN or kb != LATIN)
                           and not (a == b and a in NO_SPLIT) and not ranged)
+        if breaks is not None:
+            for k in range(n - 1):
+                brk[k] = brk[k] and (hard[k] or at[k + 1] in breaks)
         self.glue, self.brk, self.stretch = glue, brk, stretch
         self.typed_space = typed_space
         """The gap after item k is a space the editor typed: drawn as a space glyph, so that
         text extraction and copying keep the words apart."""
+        self.spaced = [width > 0 for width in space_after]
+        """The editor typed a space after item k (drawn as a space or as the Han–Latin gap)."""
         self.n = n
         self.max_endcmp = max(self.endcmp, default=0.0)
 

@@ -56,6 +56,8 @@ set as much smaller as needed, down to ``table.min_size``, for no cell to wrap."
 HEADER_WRAP = 6
 """Ems: a header cell up to this wide stays on one line; a wider one may take two lines
 where the columns do not all fit."""
+MIN_COLUMN_EMS = 2
+"""A column is at least this many characters wide (less only where all its cells are shorter)."""
 MARK = "Table"
 """Marked-content tag around each part's rules and cells: ``layout.audit`` tells table
 rows from paragraphs by it (a row of cells is neither justified nor one line of text)."""
@@ -249,6 +251,7 @@ class _TablePart(Flowable):
             x = x0
             for j, cell in enumerate(row.cells):
                 if cell is not None:
+                    cell.mark = MARK
                     drop = (row.height - 2 * grid.pad_y - cell.height) / 2 if row.header else 0.0
                     cell.drawOn(canvas, x + grid.pad_x, y - grid.pad_y - drop - cell.height)
                 x += grid.widths[j]
@@ -359,8 +362,11 @@ class TableFlowable(_TablePart):
         # once at the nominal size, then set the cells again only at the size chosen.
         head, rows = self._rows_at(nominal)
         every = ([head] if head else []) + rows
-        min_text = self._widths(every, min_content)
         max_text = self._widths(every, max_content)
+        # Never narrower than two characters where the content is wider: a column one character
+        # wide stacks words (碳/达/峰), what check's table-cells row fails.
+        min_text = [max(lo, min(hi, MIN_COLUMN_EMS * nominal))
+                    for lo, hi in zip(self._widths(every, min_content), max_text)]
         # What a column would like when not everything fits: its data on one line, its header
         # on one line if short, else on two (a long header wraps before the data does).
         body_max = self._widths(rows, max_content)

@@ -9,10 +9,14 @@ wraps. ``document.render_pdf`` refuses a third pass rather than loop.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
+from layout.errors import InputError, Location, Problem
 from layout.pages.flowables import Anchor, HangingText
+from layout.pages.segment import head_paragraph
 from layout.pages.typeset import Typesetter
 
 Entry = tuple[Anchor, str]
@@ -30,7 +34,7 @@ class TocEntry(HangingText):
         number_width = indent + number_column
         number = typesetter.make_paragraph(anchor.number, role, spaceBefore=0, spaceAfter=0,
                                            leftIndent=indent, firstLineIndent=0) if anchor.number else None
-        title = typesetter.make_paragraph(anchor.title, role, leftIndent=0, firstLineIndent=0)
+        title = head_paragraph(typesetter, anchor.title, role, leftIndent=0, firstLineIndent=0)
         reserve = style.toc.number_width.pt(size) + 2 * style.toc.gap.pt(size) + style.toc.min_leader.pt(size)
         super().__init__(number, number_width, title, right_reserve=reserve)
         self.typesetter = typesetter
@@ -49,16 +53,31 @@ class TocEntry(HangingText):
         # Folio, right-aligned in the reserved column.
         ts.draw_line(canvas, self.width, baseline, self.folio, self.role, align="right")
         # Leaders: whole leader characters, aligned to a grid so columns of dots line up.
-        step = canvas.stringWidth(toc.leader, font, size) + toc.leader_spacing.pt(size)
+        # A step of at least a tenth of an em: the count is bounded whatever the style says.
+        step = max(canvas.stringWidth(toc.leader, font, size) + toc.leader_spacing.pt(size), size / 10)
         start = self.last_line_end() + toc.gap.pt(size)
         end = self.width - canvas.stringWidth(self.folio, font, size) - toc.gap.pt(size)
-        x = (int(start / step) + 1) * step
+        first = int(start / step) + 1
         canvas.setFont(font, size)
         canvas.setFillColor(HexColor(ts.style.color(ts.text_style(self.role).color)))
-        while x + step <= end:
-            canvas.drawString(x, baseline, toc.leader)
-            x += step
+        for i in range(first, int(end / step)):
+            canvas.drawString(i * step, baseline, toc.leader)
         canvas.linkRect("", self.anchor.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+    def split(self, avail_width, avail_height):
+        """An entry is kept whole (its leaders and folio belong to its last line and the whole
+        entry is its link); one taller than a page of the table of contents is refused."""
+        page = self.typesetter.style.page
+        frame = page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt()
+        self.wrap(avail_width, avail_height)
+        if self.height > frame:
+            lines = self.title.line_count
+            most = int(len(self.anchor.title) * (frame / self.height)) // 10 * 10
+            raise InputError([Problem(self.anchor.location or Location(Path("edition")),
+                                      f"{len(self.anchor.title)} characters take {lines} lines in the table of "
+                                      f"contents, more than a page holds; shorten the title to at most "
+                                      f"about {most} characters", self.anchor.key_path)])
+        return []
 
     def _last_baseline(self) -> float:
         """y of the title's last baseline (ReportLab sets the first at fontSize below the top)."""
@@ -118,7 +137,12 @@ class TableOfContents(Flowable):
         return avail_width, height
 
     def split(self, avail_width, avail_height):
-        return self.entries()
+        entries = self.entries()
+        for entry in entries:
+            entry.split(avail_width, avail_height)  # refuses an entry taller than a page
+        if entries and entries[0].wrap(avail_width, avail_height)[1] > avail_height:
+            return []  # not even the first entry fits here: the table starts on the next page
+        return entries
 
     def draw(self):
         y = self.height

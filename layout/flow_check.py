@@ -1,0 +1,79 @@
+"""Page-flow rows of ``briefing check``: short pages and orphaned source lines.
+
+Read from the PDF alone (``layout.check.PdfView``), as every check is:
+
+``no near-empty page``
+    no body page (numeric label), except the file's last, holds three text lines or
+    fewer besides its footer, unless it carries an image or starts a chapter (a page a
+    top-level bookmark leads to: a chapter that short is the editor's choice): such a
+    page is the spill-over of a chapter before the forced break of the next one
+    (TYPOGRAPHY.md rule 15).
+``source lines kept``
+    no page starts with a source line ("（原文链接：https://…）", any label): a source
+    line belongs under its article's last paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from layout.check import CheckResult, PdfView
+
+SHORT_PAGE = 3
+"""Text lines (footer not counted) a page before a forced break must exceed."""
+SOURCE_LINE = re.compile(r"^[（(]?[^：:\s（(]{1,12}[：:]\s*(?:https?://|ftp://|www\.)")
+
+
+def _body_pages(view: PdfView) -> list[int]:
+    return [index for index, label in enumerate(view.labels) if index and label.isdigit()]
+
+
+def _chapter_pages(view: PdfView) -> set[int]:
+    """Pages the top-level bookmarks lead to."""
+    import pikepdf
+
+    pages = set()
+    root = view.pdf.Root.get("/Outlines")
+    item = root.get("/First") if root is not None else None
+    while item is not None:
+        dest = item.get("/Dest")
+        if dest is None and item.get("/A") is not None:
+            dest = item.A.get("/D")
+        if dest is not None:
+            pages.add(view.target(pikepdf.Dictionary(Dest=dest)))
+        item = item.get("/Next")
+    return pages
+
+
+def check_short_pages(view: PdfView) -> CheckResult:
+    from layout.check import CheckResult
+
+    name = "no near-empty page before a forced break"
+    pages = _body_pages(view)
+    chapters = _chapter_pages(view)
+    problems = []
+    for index in pages[:-1] if pages and pages[-1] == len(view.labels) - 1 else pages:
+        text_lines = len(view.lines(index)) - 1  # the footer is the last line (checked elsewhere)
+        if text_lines <= SHORT_PAGE and index not in chapters and not view.pdf.pages[index].get_images():
+            first = view.lines(index)[0].text[:20] if text_lines > 0 else ""
+            problems.append(f"page {index + 1} (label {view.labels[index]}) holds only {max(text_lines, 0)} "
+                            f"line{'s' if text_lines != 1 else ''} ({first!r}…)")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or
+                       f"{len(pages)} body pages, each more than {SHORT_PAGE} lines or the last")
+
+
+def check_orphaned_sources(view: PdfView) -> CheckResult:
+    from layout.check import CheckResult
+
+    name = "source lines kept with their article"
+    problems = []
+    pages = _body_pages(view)
+    for index in pages:
+        lines = view.lines(index)
+        if len(lines) > 1 and SOURCE_LINE.match(lines[0].text):
+            problems.append(f"page {index + 1} (label {view.labels[index]}) starts with a source line: "
+                            f"{lines[0].text[:40]!r}")
+    return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or
+                       f"no page of {len(pages)} starts with a source line")
