@@ -23,6 +23,9 @@ SLACK = 1.0
 """Points kept free below a figure as tall as the frame, against rounding at its edge."""
 MIN_SIZE_MM = 15.0
 """A figure whose longer side prints shorter than this gets a warning: too small to read."""
+RESERVE_LINES = 3
+"""Body lines' height a figure leaves free below itself on its page: the lines after it
+can follow on that page, rather than stand alone there before a chapter's page break."""
 MIN_SHRINK = 0.8
 """A figure that does not fit the rest of a page is set up to 20% smaller to stay there
 (the heading or paragraph above it keeps its figure); smaller than that, it moves on."""
@@ -30,7 +33,9 @@ MIN_SHRINK = 0.8
 
 def figure(typesetter: Typesetter, block: model.Figure) -> FigureFlowable:
     caption = typesetter.make_paragraph(block.caption, "caption") if block.caption else None
-    return FigureFlowable(inspect_image(block.path), typesetter.images, frame_height(typesetter), caption)
+    body = typesetter.text_style("body")
+    reserve = RESERVE_LINES * body.leading.pt(body.size.pt())
+    return FigureFlowable(inspect_image(block.path), typesetter.images, frame_height(typesetter), caption, reserve)
 
 
 def frame_height(typesetter: Typesetter) -> float:
@@ -50,13 +55,15 @@ class FigureFlowable(Flowable):
     too.) Only a caption taller than the frame parts them. Where the rest of a page is a
     little short, it is shrunk to fit (``MIN_SHRINK``)."""
 
-    def __init__(self, info: ImageInfo, policy: ImagePolicy, frame_height: float, caption: Flowable | None):
+    def __init__(self, info: ImageInfo, policy: ImagePolicy, frame_height: float, caption: Flowable | None,
+                 reserve: float = 0.0):
         super().__init__()
         self.info, self.policy, self.frame_height, self.caption = info, policy, frame_height, caption
+        self.reserve = reserve
         self.draw_width = self.draw_height = self.caption_height = self.gap = 0.0
 
     def wrap(self, avail_width, avail_height):
-        room = self.frame_height - SLACK
+        room = self.frame_height - self.reserve - SLACK
         if self.caption is not None:
             self.caption_height = self.caption.wrap(avail_width, self.frame_height)[1]
             self.gap = self.caption.getSpaceBefore()
@@ -72,10 +79,11 @@ class FigureFlowable(Flowable):
     def split(self, avail_width, avail_height):
         self.wrap(avail_width, avail_height)
         if self.caption is not None and self.height > self.frame_height:  # a caption longer than a page
-            alone = FigureFlowable(self.info, self.policy, self.frame_height, None)
+            alone = FigureFlowable(self.info, self.policy, self.frame_height, None, self.reserve)
             return [alone, self.caption] if alone.wrap(avail_width, avail_height)[1] <= avail_height else []
         # A little smaller here rather than a heading or a paragraph left alone above a gap.
-        smaller = FigureFlowable(self.info, self.policy, min(avail_height, self.frame_height), self.caption)
+        smaller = FigureFlowable(self.info, self.policy, min(avail_height, self.frame_height), self.caption,
+                                 self.reserve)
         smaller.wrap(avail_width, avail_height)
         if smaller.height <= avail_height and smaller.draw_height >= MIN_SHRINK * self.draw_height:
             return [smaller]
