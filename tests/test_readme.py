@@ -46,7 +46,7 @@ def read_blocks(text: str) -> list[Block]:
     """The fenced blocks of ``text``; a ``sh`` block gets the ``text`` block that follows it."""
     lines = text.splitlines()
     blocks: list[Block] = []
-    index = 0
+    index = previous_end = 0
     while index < len(lines):
         match = FENCE.match(lines[index])
         if not match:
