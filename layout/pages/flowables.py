@@ -197,6 +197,10 @@ class WithSources(Flowable):
         return self.sources[-1].getSpaceAfter()
 
 
+HEAD_CARRY = 2
+"""Lines of a page-filling head carried to the next page, so its text does not start alone."""
+
+
 class KeepHeads(KeepTogether):
     """The group ReportLab makes of flowables marked ``keepWithNext`` (heads) and the one
     after them (``BaseDocTemplate.keepTogetherClass``).
@@ -215,4 +219,18 @@ class KeepHeads(KeepTogether):
             parts = last.split(aW, aH - used - 1e-3) if aH - used > 0 else []
             if len(parts) >= 2:
                 return [*heads, *parts]
+            carried = self._carry_head_lines(heads, aW, aH)
+            if carried:
+                return [*carried, last]
         return super().split(aW, aH)
+
+    def _carry_head_lines(self, heads: list, aW: float, aH: float) -> list | None:
+        """A head so long that it fills the page leaves no line for what follows it: split
+        the head so that its last ``HEAD_CARRY`` lines go on to the next page with the text."""
+        head = heads[-1]
+        if not isinstance(head, HangingText) or head.title.line_count <= HEAD_CARRY:
+            return None
+        _, used = _listWrapOn(heads[:-1], aW, self.canv)
+        room = aH - used - HEAD_CARRY * head.title.style.leading
+        parts = head.split(aW, room) if room > 0 else []
+        return [*heads[:-1], *parts] if len(parts) == 2 else None

@@ -462,8 +462,9 @@ def resource_cases() -> list[Case]:
              files={f"figures/f{i}.png": png((2000, 1500)) for i in range(4)}, isolate=True),
         Case("resources-emphasis-storm", "resources", "20001 ** (one left unmatched) in a body (markdown-it stays linear)",
              edition("碳" + "**碳" * 20001), "refused", BODY_KEY, line_of(edition("碳**碳"), "碳**碳"), isolate=True),
-        Case("resources-long-line", "resources", "a 600000-character single-line body just under the limit",
-             edition(han(600_000)), isolate=True),
+        Case("resources-long-line", "resources", "a 600000-character single-line body: under the file size "
+             "limit, over the text limit (it would build for a minute); refused at its line",
+             edition(han(600_000)), "refused", BODY_KEY, line_of(edition("碳碳碳"), "碳碳碳"), isolate=True),
         Case("resources-many-keys", "resources", "50000 unknown keys in the edition block",
              edition(extra="".join(f"  k{i}: v\n" for i in range(50_000))), "refused", "edition.k0",
              line_of(edition(extra="  k0: v\n"), "  k0: "), isolate=True),
