@@ -256,7 +256,8 @@ def _stamp_appearance(writer, signer: str, signed_at: datetime, reason: str | No
         pdfmetrics.registerFont(TTFont("BriefingStamp", str(builtin_dir("fonts") / STAMP_FONT)))
     width, height = STAMP_SIZE
     out = io.BytesIO()
-    drawing = canvas.Canvas(out, pagesize=(width, height), invariant=True)
+    # The initial font named: else ReportLab sets Helvetica (standard-14, never embedded).
+    drawing = canvas.Canvas(out, pagesize=(width, height), invariant=True, initialFontName="BriefingStamp")
     drawing.setStrokeColorRGB(0.25, 0.25, 0.25)
     drawing.setLineWidth(0.6)
     drawing.rect(0.3, 0.3, width - 0.6, height - 0.6)
