@@ -221,8 +221,9 @@ def _widget(writer: IncrementalPdfFileWriter) -> generic.DictionaryObject:
 
 
 def _stamp_place(data: bytes) -> tuple[int, tuple[float, float, float, float]]:
-    """The last page with a free box of STAMP_SIZE at the bottom right of its type area
-    (the page's /ArtBox, which the build sets; else the page less 20 mm margins)."""
+    """The last page with a free box of STAMP_SIZE (no glyph, image or drawing in it) at the
+    bottom right of its type area (the page's /ArtBox, which the build sets; else the page
+    less 20 mm margins)."""
     import pdfplumber
 
     width, height = STAMP_SIZE
@@ -233,10 +234,9 @@ def _stamp_place(data: bytes) -> tuple[int, tuple[float, float, float, float]]:
             x0, y0, x1, y1 = (float(v) for v in art) if art else (57.0, 57.0, page.width - 57, page.height - 57)
             box = (max(x0, x1) - width, min(y0, y1), max(x0, x1), min(y0, y1) + height)
             top, bottom = page.height - box[3], page.height - box[1]
-            if not [c for c in page.chars if c["x1"] > box[0] and c["x0"] < box[2]
-                    and c["bottom"] > top and c["top"] < bottom] and \
-                    not [i for i in page.images if i["x1"] > box[0] and i["x0"] < box[2]
-                         and i["bottom"] > top and i["top"] < bottom]:
+            drawn = [*page.chars, *page.images, *page.rects, *page.lines, *page.curves]  # a QR code is rects
+            if not any(o["x1"] > box[0] and o["x0"] < box[2] and o["bottom"] > top and o["top"] < bottom
+                       for o in drawn):
                 return index, box
     raise SignError(f"no page has a free {width:.0f}×{height:.0f} pt corner at the bottom right of its type "
                     "area for a visible signature; sign without --visible (the signature is the same)")
