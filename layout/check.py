@@ -317,8 +317,8 @@ def check_signature(view: PdfView) -> CheckResult:
         return CheckResult(name, "fail", "; ".join(problems))
     last = reports[-1]
     when = f"{last.signing_time.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if last.signing_time else "no time given"
-    trust = "timestamped" if last.timestamped else "not timestamped"
-    return CheckResult(name, "pass", f"intact, whole file; signed by {last.signer}, {when}, {trust}; "
+    clock = "by a timestamp server" if last.timestamped else "by the signer's clock, not timestamped"
+    return CheckResult(name, "pass", f"intact, whole file; signed by {last.signer}, {when} ({clock}); "
                                      "the certificate is not judged here (the reader's trust list decides)")
 
 

@@ -83,6 +83,7 @@ class SignatureReport:
     signer: str
     """The certificate subject's common name (else the whole subject)."""
     signing_time: datetime | None
+    """The timestamp token's time (B-T), else the signer's clock."""
     timestamped: bool
     trusted: bool
     """A chain to a trusted root: never here (no trust list), reported for completeness."""
@@ -300,7 +301,8 @@ def verify_signatures(data: bytes) -> list[SignatureReport]:
             whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
             coverage=status.coverage.name.lower().replace("_", " ") if status.coverage else "unknown",
             signer=_subject(status.signing_cert),
-            signing_time=status.signer_reported_dt or embedded.self_reported_timestamp,
+            signing_time=(status.timestamp_validity.timestamp if status.timestamp_validity is not None
+                          else status.signer_reported_dt or embedded.self_reported_timestamp),
             timestamped=status.timestamp_validity is not None, trusted=bool(status.trusted)))
     return reports
 

@@ -46,20 +46,25 @@ PASSPHRASE = "口令 secret"
 
 
 def make_credentials(folder: Path, kind: str, days: tuple[int, int] = (-1, 30),
-                     passphrase: str | None = PASSPHRASE) -> tuple[Path, Path]:
+                     passphrase: str | None = PASSPHRASE, time_stamping: bool = False) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else rsa.generate_private_key(65537, 2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, SIGNER),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test Publisher")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now + datetime.timedelta(days=days[0]))
-            .not_valid_after(now + datetime.timedelta(days=days[1]))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-            .sign(key, hashes.SHA256()))
+    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now + datetime.timedelta(days=days[0]))
+               .not_valid_after(now + datetime.timedelta(days=days[1]))
+               .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+                              critical=True))
+    if time_stamping:
+        builder = builder.add_extension(x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]),
+                                        critical=True)
+    cert = builder.sign(key, hashes.SHA256())
     encryption = (serialization.BestAvailableEncryption(passphrase.encode()) if passphrase
                   else serialization.NoEncryption())
-    key_path, cert_path = folder / f"{kind}-key.pem", folder / f"{kind}-cert.pem"
+    prefix = f"{kind}-tsa" if time_stamping else kind
+    key_path, cert_path = folder / f"{prefix}-key.pem", folder / f"{prefix}-cert.pem"
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return key_path, cert_path
@@ -233,3 +238,45 @@ def test_refusals(edition_pdf, tmp_path, monkeypatch, capsys, case, message):
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "out.pdf").exists() and Path(key).read_bytes() == before
+
+
+def test_timestamp_server_gives_pades_b_t(edition_pdf, tmp_path, monkeypatch, capsys):
+    """B-T against a timestamp server on this machine (pyHanko's DummyTimeStamper behind HTTP)."""
+    import asyncio
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from asn1crypto import tsp
+    from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    tsa_key_path, tsa_cert_path = make_credentials(tmp_path, "rsa", passphrase=None, time_stamping=True)
+    stamper = DummyTimeStamper(load_cert_from_pemder(str(tsa_cert_path)),
+                               load_private_key_from_pemder(str(tsa_key_path), None))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = asyncio.run(stamper.async_request_tsa_response(request)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        key, cert = make_credentials(tmp_path, "ec", passphrase=None)
+        output = tmp_path / "b-t.pdf"
+        monkeypatch.setenv("BRIEFING_TIMESTAMP_URL", f"http://127.0.0.1:{server.server_port}/")
+        assert main(["sign", str(edition_pdf), "--key", str(key), "--cert", str(cert), "-o", str(output)]) == 0
+    finally:
+        server.shutdown()
+    assert "PAdES B-T" in capsys.readouterr().out
+    status, detail = rows(output, check_signature)["check_signature"]
+    assert status == "pass" and "by a timestamp server" in detail, detail
