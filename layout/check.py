@@ -257,8 +257,9 @@ def check_pdfa_pikepdf(view: PdfView) -> CheckResult:
     if not report.violations and signature_fields(view.pdf) and \
             all(finding.where.endswith("/AcroForm") for finding in report.unsupported):
         # pikepdf does not judge forms; a signed edition's only form is its signature field.
-        return CheckResult(name, "pass", f"PDF/A-{part}b; the signature's form field is not judged here "
-                                         "(Preflight judges it)")
+        judge = "Preflight judges it" if part == "1" else "no validator here judges it"
+        return CheckResult(name, "pass", f"PDF/A-{part}b; pikepdf does not judge the signature's form field "
+                                         f"({judge})")
     return CheckResult(name, "fail", "; ".join(str(f) for f in report.findings[:3]))
 
 

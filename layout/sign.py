@@ -170,11 +170,9 @@ def sign_pdf(data: bytes, credentials: Credentials, visible: bool = False, reaso
     pdf_signer = signers.PdfSigner(metadata, signer, timestamper=timestamper, stamp_style=NoOpStampStyle())
     try:
         out = pdf_signer.sign_pdf(writer, existing_fields_only=True)
-    except Exception as exc:  # noqa: BLE001 - network and server errors have no common base
-        if timestamp_url and "timestamp" in f"{type(exc).__name__} {exc}".lower():
-            raise SignError(f"--timestamp-url {timestamp_url}: no timestamp ({exc}); check the address and "
-                            "the network, or sign without a timestamp (PAdES B-B)") from None
-        raise
+    except timestamps.TimestampRequestError as exc:
+        raise SignError(f"--timestamp-url {timestamp_url}: no timestamp ({exc}); check the address and "
+                        "the network, or sign without a timestamp (PAdES B-B)") from None
     signed = out.getvalue()
     _verify_written(signed)
     return signed

@@ -138,8 +138,7 @@ def test_signed_edition_stays_pdf_a_and_verifies(signed, edition_pdf, variant):
 
 
 def _xobject_fonts(form):
-    for value in form.get("/Resources", {}).get("/Font", {}).values():
-        yield value
+    yield from form.get("/Resources", {}).get("/Font", {}).values()
     for child in form.get("/Resources", {}).get("/XObject", {}).values():
         yield from _xobject_fonts(child)
 
