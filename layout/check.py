@@ -290,10 +290,18 @@ def check_pdfa_preflight(view: PdfView) -> CheckResult:
 
 
 def signature_fields(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """The signed signature fields (/FT /Sig with a /V) of the form, at its top level."""
+    """The signed signature fields (/FT /Sig with a /V) of the form, at any depth."""
     form = pdf.Root.get("/AcroForm")
-    return [field for field in (form.get("/Fields", []) if form is not None else [])
-            if isinstance(field, pikepdf.Dictionary) and field.get("/FT") == "/Sig" and "/V" in field]
+    found, todo, seen = [], list(form.get("/Fields", [])) if form is not None else [], set()
+    while todo:
+        field = todo.pop()
+        if not isinstance(field, pikepdf.Dictionary) or field.objgen in seen and field.objgen != (0, 0):
+            continue
+        seen.add(field.objgen)
+        if field.get("/FT") == "/Sig" and "/V" in field:
+            found.append(field)
+        todo.extend(field.get("/Kids", []))
+    return found
 
 
 def check_signature(view: PdfView) -> CheckResult:
