@@ -25,7 +25,6 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
 from functools import cached_property
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from layout.pdfrecord import read_layout, read_record
 from layout.styles import Style, load_style
 from layout.flow_check import check_orphaned_sources, check_short_pages
 from layout.overprint import find_overprints
+from layout.signature_check import check_signature, signature_fields
 
 STANDARD_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
@@ -287,48 +287,6 @@ def check_pdfa_preflight(view: PdfView) -> CheckResult:
         return CheckResult(name, "pass", "valid PDF/A-1b")
     errors = sorted({line.strip() for line in result.stdout.splitlines() if re.match(r"^\s*\d+\.\d", line)})
     return CheckResult(name, "fail", "; ".join(errors[:3]) or result.stdout.strip()[:200])
-
-
-def signature_fields(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """The signed signature fields (/FT /Sig with a /V) of the form, at any depth."""
-    form = pdf.Root.get("/AcroForm")
-    found, todo, seen = [], list(form.get("/Fields", [])) if form is not None else [], set()
-    while todo:
-        field = todo.pop()
-        if not isinstance(field, pikepdf.Dictionary) or field.objgen in seen and field.objgen != (0, 0):
-            continue
-        seen.add(field.objgen)
-        if field.get("/FT") == "/Sig" and "/V" in field:
-            found.append(field)
-        todo.extend(field.get("/Kids", []))
-    return found
-
-
-def check_signature(view: PdfView) -> CheckResult:
-    """Each signature intact and the last one covering the whole file (layout.sign). Trust in
-    the signer's certificate is the reader's business: reported, never failed."""
-    name = "signature intact, covering the whole file"
-    if not signature_fields(view.pdf):
-        return CheckResult(name, "n/a", "not signed (briefing sign adds a signature)")
-    try:
-        from layout.sign import verify_signatures
-    except ImportError:
-        return CheckResult(name, "skip", "signed, but pyHanko is not installed to verify it: "
-                                         "pip install 'briefing-layout[sign]'")
-    reports = verify_signatures(view.path.read_bytes())
-    problems = [f"{r.field}: " + ("the signed bytes were changed (digest mismatch)" if not r.intact else
-                                  "the signature does not verify with its certificate" if not r.valid else
-                                  f"bytes were added after it (coverage: {r.coverage})")
-                for r in reports if not r.passed and (not r.intact or not r.valid or r is reports[-1])]
-    if not reports:
-        problems.append("a signature field is filled, but no signature could be read from it")
-    if problems:
-        return CheckResult(name, "fail", "; ".join(problems))
-    last = reports[-1]
-    when = f"{last.signing_time.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if last.signing_time else "no time given"
-    clock = "by a timestamp server" if last.timestamped else "by the signer's clock, not timestamped"
-    return CheckResult(name, "pass", f"intact, whole file; signed by {last.signer}, {when} ({clock}); "
-                                     "the certificate is not judged here (the reader's trust list decides)")
 
 
 def check_fonts(view: PdfView) -> CheckResult:
