@@ -279,3 +279,16 @@ def test_timestamp_server_gives_pades_b_t(edition_pdf, tmp_path, monkeypatch, ca
     assert "PAdES B-T" in capsys.readouterr().out
     status, detail = rows(output, check_signature)["check_signature"]
     assert status == "pass" and "by a timestamp server" in detail, detail
+
+
+def test_without_pyhanko_sign_says_what_to_install_and_check_skips(signed, edition_pdf, monkeypatch, capsys):
+    import sys
+
+    import layout
+
+    monkeypatch.setitem(sys.modules, "layout.sign", None)  # as if the [sign] extra were not installed
+    monkeypatch.delattr(layout, "sign", raising=False)
+    assert main(["sign", str(edition_pdf), "--key", "k.pem", "--cert", "c.pem"]) == 1
+    assert "pip install 'briefing-layout[sign]'" in capsys.readouterr().err
+    status, detail = rows(signed["invisible"], check_signature)["check_signature"]
+    assert status == "skip" and "briefing-layout[sign]" in detail
