@@ -4,6 +4,7 @@
     briefing validate EDITION.yaml [--style NAME|PATH] [--pdf-a …]
     briefing check FILE.pdf [--json] [--style PATH] [--quiet]
     briefing styles [EDITION.yaml|FOLDER]
+    briefing sign FILE.pdf --key KEY.pem --cert CERT.pem [--visible] [-o SIGNED.pdf] [--timestamp-url URL]
 
 Exit codes: 0 ok, 1 input error (each printed as file:line:col: …, or ``what; what to do``)
 or a failed check, 2 usage, 70 internal error (rerun with --traceback and report it), 130
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import json
 import os
 import signal
@@ -27,10 +29,14 @@ from pathlib import Path
 
 from layout import __version__
 from layout.archival import DEFAULT_VARIANT, VARIANTS
-from layout.build import build_edition, check_output
+from layout.build import build_edition, check_output, write_atomic
 from layout.check import CheckResult, check_pdf
 from layout.errors import BriefingError, ExitCode, InputError
 from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
+
+PASSPHRASE_VARIABLE = "BRIEFING_KEY_PASSPHRASE"
+"""Where ``sign`` reads the key's passphrase (never from the command line)."""
+TIMESTAMP_VARIABLE = "BRIEFING_TIMESTAMP_URL"
 
 SLOW_BUILD = 1.0
 """Seconds: a build slower than this says how long each stage took."""
@@ -69,10 +75,32 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--style", type=Path, help="style file whose type area and sizes replace those the "
                                                    "build recorded in the PDF (for PDFs made elsewhere)")
     check.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    _add_sign_parser(commands)
     styles = commands.add_parser("styles", help="list the styles a name can reach, and where each comes from")
     styles.add_argument("where", type=Path, nargs="?", default=None,
                         help="an edition or a publication folder (default: the working directory)")
     return parser
+
+
+def _add_sign_parser(commands) -> None:
+    sign = commands.add_parser("sign", help="add a PAdES signature with the publisher's key and certificate "
+                                            "(needs pyHanko: pip install 'briefing-layout[sign]')")
+    sign.add_argument("pdf", type=Path, help="the PDF briefing build wrote")
+    sign.add_argument("--key", type=Path, required=True,
+                      help=f"private key, PEM or DER; its passphrase from ${PASSPHRASE_VARIABLE}, else asked")
+    sign.add_argument("--cert", type=Path, required=True,
+                      help="the key's certificate, PEM or DER (further certificates in the file, the CA chain, "
+                           "are embedded too)")
+    sign.add_argument("-o", "--output", type=Path,
+                      help="signed PDF to write (default: FILE.signed.pdf beside FILE; FILE itself only when "
+                           "named here)")
+    sign.add_argument("--visible", action="store_true",
+                      help="draw the signature (signer, time, reason) at the bottom right of the last page "
+                           "with room for it")
+    sign.add_argument("--timestamp-url", default=os.environ.get(TIMESTAMP_VARIABLE) or None,
+                      help=f"RFC 3161 timestamp server: PAdES B-T instead of B-B (default: ${TIMESTAMP_VARIABLE})")
+    sign.add_argument("--reason", help="why it is signed, e.g. 正式发布")
+    sign.add_argument("--location", help="where it is signed, e.g. 北京")
 
 
 class Progress:
@@ -187,7 +215,37 @@ def _command(args: argparse.Namespace) -> int:
         code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         _say(lambda: print_checks(results, args.json))
         return code
+    if args.command == "sign":
+        return _sign(args)
     return _list_styles(args.where)
+
+
+def _sign(args: argparse.Namespace) -> int:
+    """``briefing sign``: the input is replaced only when -o names it."""
+    try:
+        from layout import sign
+    except ImportError:
+        raise BriefingError("signing needs pyHanko, which is not installed; pip install "
+                            "'briefing-layout[sign]'") from None
+    output = args.output if args.output is not None else args.pdf.with_name(args.pdf.stem + ".signed.pdf")
+    check_output(output, [args.key, args.cert])
+    passphrase = None
+    if sign.key_is_encrypted(args.key):
+        typed = os.environ.get(PASSPHRASE_VARIABLE)
+        if typed is None:
+            if not sys.stdin.isatty():
+                raise BriefingError(f"{args.key}: the key is encrypted; set {PASSPHRASE_VARIABLE}, or run "
+                                    "on a terminal to be asked for its passphrase")
+            typed = getpass.getpass(f"passphrase for {args.key}: ")
+        passphrase = typed.encode("utf-8")
+    credentials = sign.load_credentials(args.key, args.cert, passphrase)
+    signed = sign.sign_pdf(sign.read_input(args.pdf, "PDF"), credentials, args.visible, args.reason,
+                           args.location, args.timestamp_url, str(args.pdf))
+    write_atomic(output, signed)
+    level = "B-T, timestamped" if args.timestamp_url else "B-B"
+    _say(f"signed {output} (PAdES {level}, {'visible' if args.visible else 'invisible'}, "
+         f"by {credentials.subject})")
+    return ExitCode.OK
 
 
 def _list_styles(where: Path | None) -> int:
