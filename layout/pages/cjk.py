@@ -22,6 +22,7 @@ from reportlab.lib.colors import toColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from layout.colour import fill_operator, parse_colour
 from layout.markup import link_target
 from layout.pages.linebreak import EPSILON, OPEN, CJKStyle, Items, Line, Piece, break_lines, measure
 
@@ -37,13 +38,18 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _rgb(color: Any) -> str:
-    """The ``rg`` operands of a colour name, #rrggbb or ReportLab colour (cached)."""
-    operands = _RGB.get(color)
-    if operands is None:
-        value = toColor(color)
-        operands = _RGB[color] = f"{_num(value.red)} {_num(value.green)} {_num(value.blue)}"
-    return operands
+def _fill(color: Any) -> str:
+    """The fill operator of a colour (cached): DeviceGray for neutrals, so black text prints as K
+    alone (layout.colour); a ReportLab colour object as ``rg``."""
+    operator = _RGB.get(color)
+    if operator is None:
+        if isinstance(color, str) and parse_colour(color) is not None:
+            operator = fill_operator(color)
+        else:
+            value = toColor(color)
+            operator = f"{_num(value.red)} {_num(value.green)} {_num(value.blue)} rg"
+        _RGB[color] = operator
+    return operator
 
 
 class CJKParagraph(Flowable):
@@ -303,10 +309,10 @@ class CJKParagraph(Flowable):
         """``glyphs`` (char, x, advance) of one piece: Tf/rg when they change, then Td and TJ."""
         font = pdfmetrics.getFont(piece.font_name)
         size = piece.font_size
-        rgb = _rgb(piece.color)
-        if rgb != state.rgb:
-            code.append(f"{rgb} rg")
-            state.rgb = rgb
+        fill = _fill(piece.color)
+        if fill != state.rgb:
+            code.append(fill)
+            state.rgb = fill
         offset = 0
         for subset, data in font.splitString("".join(g[0] for g in glyphs), canvas._doc):
             name = font.getSubsetInternalName(subset, canvas._doc)

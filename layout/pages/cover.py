@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor
 
+from layout.colour import set_fill, set_stroke
 from layout.errors import InputError, Problem
 from layout.model import Edition, Issue
 from layout.pages.cjk import CJKParagraph
@@ -113,12 +113,12 @@ def draw_cover(canvas, typesetter: Typesetter, plan: CoverPlan) -> None:
     width, height = page.width.pt(), page.height.pt()
     canvas.saveState()
     if cover.band_height.pt():
-        canvas.setFillColor(HexColor(style.color(cover.band_color)))
+        set_fill(canvas, style.color(cover.band_color))
         canvas.rect(0, height - cover.band_height.pt(), width, cover.band_height.pt(), stroke=0, fill=1)
     for para, x, y in plan.placed:
         para.drawOn(canvas, x, y)
     if plan.rule_y is not None:
-        canvas.setStrokeColor(HexColor(style.color(cover.rule_color)))
+        set_stroke(canvas, style.color(cover.rule_color))
         canvas.setLineWidth(cover.rule_width.pt())
         canvas.line(width / 2 - cover.rule_length.pt() / 2, plan.rule_y,
                     width / 2 + cover.rule_length.pt() / 2, plan.rule_y)

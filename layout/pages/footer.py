@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor
 
+from layout.colour import set_stroke
 from layout.errors import InputError, Problem
 from layout.model import Issue
 from layout.pages.cjk import CJKParagraph
@@ -40,7 +40,7 @@ class FooterPlan:
         right = page.width.pt() - page.margin_right.pt()
         canvas.saveState()
         if self.rule_y is not None:
-            canvas.setStrokeColor(HexColor(ts.style.color(ts.text_style("footer").color)))
+            set_stroke(canvas, ts.style.color(ts.text_style("footer").color))
             canvas.setLineWidth(page.footer_rule.pt())
             canvas.line(self.x, self.rule_y, right, self.rule_y)
         self.copyright.drawOn(canvas, self.x, self.bottom)
