@@ -34,7 +34,9 @@ class FooterPlan:
     bottom: float
     rule_y: float | None
 
-    def draw(self, canvas, typesetter: Typesetter, folio: str) -> None:
+    def draw(self, canvas, typesetter: Typesetter, folio: str, mirrored: bool = False) -> None:
+        """``mirrored`` (a verso in print): the folio at the left, the outside edge, and the
+        copyright flush right."""
         ts = self.typesetter
         page = ts.style.page
         right = page.width.pt() - page.margin_right.pt()
@@ -43,8 +45,13 @@ class FooterPlan:
             set_stroke(canvas, ts.style.color(ts.text_style("footer").color))
             canvas.setLineWidth(page.footer_rule.pt())
             canvas.line(self.x, self.rule_y, right, self.rule_y)
-        self.copyright.drawOn(canvas, self.x, self.bottom)
-        ts.draw_line(canvas, right, page.footer_baseline.pt(), folio, "footer", align="right")
+        if mirrored:
+            widest = max(line.width for line in self.copyright._lines)
+            self.copyright.drawOn(canvas, right - widest, self.bottom)
+            ts.draw_line(canvas, self.x, page.footer_baseline.pt(), folio, "footer", align="left")
+        else:
+            self.copyright.drawOn(canvas, self.x, self.bottom)
+            ts.draw_line(canvas, right, page.footer_baseline.pt(), folio, "footer", align="right")
         canvas.restoreState()
 
 
