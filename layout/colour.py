@@ -51,7 +51,8 @@ class Colour:
 
 
 def _num(value: float) -> str:
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    """Three decimals, as the text of layout.pages.cjk has always been written."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
 
@@ -64,7 +65,7 @@ def parse_colour(text: str, device_cmyk: bool = True) -> Colour | None:
         r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
         if r == g == b:
             return Colour("gray", (round(r / 255, 4),))
-        return Colour("rgb", (round(r / 255, 4), round(g / 255, 4), round(b / 255, 4)))
+        return Colour("rgb", (r / 255, g / 255, b / 255))
     if match := _GRAY.fullmatch(text):
         level = float(match.group(1))
         return Colour("gray", (level,)) if level <= 1 else None

@@ -34,7 +34,7 @@ chapters:
     ("gray(0.9)", Colour("gray", (0.9,))),
     ("gray(0)", Colour("gray", (0.0,))),
     ("#1c1c1c", Colour("gray", (0.1098,))),  # a neutral #rrggbb is DeviceGray
-    ("#17604a", Colour("rgb", (0.0902, 0.3765, 0.2902))),
+    ("#17604a", Colour("rgb", (0x17 / 255, 0x60 / 255, 0x4a / 255))),
     ("cmyk(0, 0.6, 0.6, 0.2)", Colour("cmyk", (0.0, 0.6, 0.6, 0.2))),
     ("cmyk(0, 0, 0, 1)", Colour("gray", (0.0,))),  # K alone: the same ink as DeviceGray
     ("cmyk(0,0,0,0.25)", Colour("gray", (0.75,))),
@@ -92,7 +92,7 @@ def test_cmyk_under_pdf_a_1b_is_drawn_as_rgb_with_a_note_and_validates(tmp_path,
     assert f"{style}:2:" in err and "note: colors.accent: colour 'cmyk(1, 0.2, 0, 0.3)' is drawn as #008fb2" in err
     written = _operators(output)
     assert not [w for w in written if w.endswith(" k")], "no DeviceCMYK beside an sRGB output intent"
-    assert "0 0.5608 0.698 rg" in written
+    assert "0 0.561 0.698 rg" in written
     results = check_pdf(output)
     assert not [r for r in results if r.failed], [r for r in results if r.failed]
 
