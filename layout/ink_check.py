@@ -86,7 +86,10 @@ def check_text_colour(view) -> object:
                            + "; ".join(problems) + "; set them in DeviceGray (gray(g) in the style)")
     if not sum(counts.values()):
         return CheckResult(name, "pass", "no text")
-    what = (f"body text: {body['k']} runs K only" if body_size is not None and body["k"] >= body["colour"]
-            else "body text in a colour of its style")
-    return CheckResult(name, "pass", f"{what}; {counts['k']} runs K only, {counts['colour']} in colour "
-                                     "(heads, links), none in four-colour grey")
+    if body_size is not None and body["k"] >= body["colour"]:
+        what = f"body text K only ({body['k']} runs" + (f", {body['colour']} in a link colour)" if body["colour"]
+                                                        else ")")
+    else:
+        what = "body text in a colour of its style"
+    return CheckResult(name, "pass", f"{what}; in all {counts['k']} runs K only, {counts['colour']} in colour, "
+                                     "none in a grey of four inks")
