@@ -141,8 +141,10 @@ class BriefingDocument(BaseDocTemplate):
         self.draw_footer(canvas, self.folio(canvas.getPageNumber()))
 
     def draw_footer(self, canvas, folio: str) -> None:
-        mirrored = self.printing is not None and is_verso(canvas.getPageNumber())
-        self.footer.draw(canvas, self.typesetter, folio, mirrored)
+        if self.printing is not None and is_verso(canvas.getPageNumber()):
+            self.footer.draw(canvas, self.typesetter, folio, mirrored=True)
+        else:
+            self.footer.draw(canvas, self.typesetter, folio)
 
     def afterFlowable(self, flowable):
         if self.fill is not None:

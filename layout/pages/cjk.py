@@ -22,7 +22,7 @@ from reportlab.lib.colors import toColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
-from layout.colour import fill_operator, parse_colour
+from layout.colour import fill_operator, parse_colour, set_fill
 from layout.markup import link_target
 from layout.pages.linebreak import EPSILON, OPEN, CJKStyle, Items, Line, Piece, break_lines, measure
 
@@ -265,7 +265,10 @@ class CJKParagraph(Flowable):
             x = self.bullet_indent
             for piece in self.bullet:
                 canvas.setFont(piece.font_name, piece.font_size)
-                canvas.setFillColor(toColor(piece.color))
+                if isinstance(piece.color, str) and parse_colour(piece.color) is not None:
+                    set_fill(canvas, piece.color)  # DeviceGray for a neutral, as the text (layout.colour)
+                else:
+                    canvas.setFillColor(toColor(piece.color))
                 canvas.drawString(x, baseline, piece.text)
                 x += pdfmetrics.stringWidth(piece.text, piece.font_name, piece.font_size)
         if len(code) > 2:
