@@ -20,8 +20,8 @@ from functools import partial
 from pathlib import Path
 
 from layout.archival import DEFAULT_VARIANT, VARIANTS, make_archival
-from layout.document import Rendered, edition_metadata, render_pdf
 from layout.colour import is_device_cmyk
+from layout.document import Rendered, edition_metadata, render_pdf
 from layout.errors import ERROR, BriefingError, InputError, Problem, as_errors, note
 from layout.fonts import check_coverage, find_font_file, register_fonts
 from layout.images import policy_for

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from layout.colour import set_stroke
 from layout.errors import InputError, Problem
 from layout.model import Issue

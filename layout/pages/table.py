@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 
 from reportlab.platypus import Flowable
 
-from layout.colour import set_stroke
 from layout import model
+from layout.colour import set_stroke
 from layout.errors import InputError, Problem
 from layout.pages.cjk import CJKParagraph
 from layout.pages.columns import (bind_numbers, column_alignment, decimal_tail, distribute, max_content,
