@@ -220,7 +220,7 @@ class TableStyle:
     inner_rule: Length = _len("0.5pt")
     """Width of the rule under the header row (and of a grid's inner lines)."""
     rule_color: str = "text"
-    """A name from ``colors`` or #rrggbb."""
+    """A name from ``colors``, #rrggbb, gray(g) or cmyk(c, m, y, k)."""
     width: Literal["full", "auto"] = "full"
     """``full``: the table spans the text frame; ``auto``: as wide as its content needs, at
     most the frame, centred (a browser's auto table layout)."""
@@ -270,6 +270,8 @@ class Style:
     text: TextStyles
     page: PageStyle = field(default_factory=PageStyle)
     colors: dict[str, str] = field(default_factory=lambda: {"text": "#000000"})
+    """Named colours: #rrggbb, gray(g) (0 black … 1 white) or cmyk(c, m, y, k), numbers 0–1.
+    Neutrals are drawn in DeviceGray, so black text prints with K alone (layout.colour)."""
     cover: CoverStyle = field(default_factory=CoverStyle)
     toc: TocStyle = field(default_factory=TocStyle)
     headings: HeadingStyle = field(default_factory=HeadingStyle)
