@@ -32,6 +32,8 @@ from layout.archival import DEFAULT_VARIANT, VARIANTS
 from layout.build import build_edition, check_output, write_atomic
 from layout.check import CheckResult, check_pdf
 from layout.errors import BriefingError, ExitCode, InputError
+from layout.print.impose import impose_file
+from layout.print.variant import PrintSetup
 from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
 
 PASSPHRASE_VARIABLE = "BRIEFING_KEY_PASSPHRASE"
@@ -60,6 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a", help=pdf_a_help)
     build.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _print_options(build)
     validate = commands.add_parser("validate", help="run the whole build (layout, archival finishing and its "
                                                     "validation) without writing the PDF")
     validate.add_argument("edition", type=Path)
@@ -68,6 +71,10 @@ def make_parser() -> argparse.ArgumentParser:
                           help=pdf_a_help)
     validate.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _print_options(validate)
+    impose = commands.add_parser("impose", help="a saddle-stitch booklet: A4 pages two-up on A3 sheets")
+    impose.add_argument("pdf", type=Path)
+    impose.add_argument("-o", "--output", type=Path, help="the booklet (default: FILE-booklet.pdf beside FILE)")
     check = commands.add_parser("check", help="audit a built PDF: PDF/A, fonts, metadata, TOC, footers, links, "
                                               "typography; reads only the PDF")
     check.add_argument("pdf", type=Path)
@@ -197,7 +204,8 @@ def _command(args: argparse.Namespace) -> int:
             check_output(args.output, [args.edition])  # -o "" is no file, not the working directory
         output = Path(os.path.abspath(args.output if args.output is not None else default_output(args.edition)))
         clock = time.perf_counter()
-        prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress, args.strict)
+        prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress, args.strict,
+                                           _printing(args))
         print_warnings(prepared.warnings, prepared.notes)
         seconds = time.perf_counter() - clock
         _say(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
@@ -206,7 +214,8 @@ def _command(args: argparse.Namespace) -> int:
             print(f"stages: {stages}", file=sys.stderr)
         return ExitCode.OK
     if args.command == "validate":
-        prepared, _ = build_edition(args.edition, None, args.style, args.pdf_a, Progress(args.quiet), args.strict)
+        prepared, _ = build_edition(args.edition, None, args.style, args.pdf_a, Progress(args.quiet), args.strict,
+                                    _printing(args))
         print_warnings(prepared.warnings, prepared.notes)
         _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
@@ -217,6 +226,10 @@ def _command(args: argparse.Namespace) -> int:
         return code
     if args.command == "sign":
         return _sign(args)
+    if args.command == "impose":
+        output, sheets = impose_file(args.pdf, args.output)
+        _say(f"wrote {output} ({sheets} sheets, {sheets * 4} pages)")
+        return ExitCode.OK
     return _list_styles(args.where)
 
 
@@ -246,6 +259,20 @@ def _sign(args: argparse.Namespace) -> int:
     _say(f"signed {output} (PAdES {level}, {'visible' if args.visible else 'invisible'}, "
          f"by {credentials.subject})")
     return ExitCode.OK
+
+
+def _print_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--print", action="store_true", dest="print_variant",
+                        help="the print variant: bleed, crop marks, chapters on rectos, pages to a multiple of 4")
+    parser.add_argument("--allow-low-res", action="store_true",
+                        help="with --print: figures under 150 ppi are warnings, not errors")
+
+
+def _printing(args: argparse.Namespace) -> PrintSetup | None:
+    """--print; --allow-low-res alone is kept for a style with ``print: true``."""
+    if not (args.print_variant or args.allow_low_res):
+        return None
+    return PrintSetup(allow_low_res=args.allow_low_res, requested=args.print_variant)
 
 
 def _list_styles(where: Path | None) -> int:

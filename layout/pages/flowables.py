@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, KeepTogether
 from reportlab.platypus.flowables import _listWrapOn
 
+from layout.colour import set_stroke
 from layout.errors import Location
 from layout.pages.cjk import CJKParagraph
 from layout.pages.linebreak import PUNCT, char_kind
@@ -130,7 +130,7 @@ class Heading(HangingText):
             canvas.addOutlineEntry(self.anchor.label, self.anchor.key, self.anchor.level, closed=False)
         super().draw()
         if self.rule_width:
-            canvas.setStrokeColor(HexColor(self.rule_color))
+            set_stroke(canvas, self.rule_color)
             canvas.setLineWidth(self.rule_width)
             y = self.rule_width / 2
             canvas.line(0, y, self.width, y)
