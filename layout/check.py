@@ -87,6 +87,14 @@ class TocEntry:
     target: int | None
 
 
+_BODY_LABEL = re.compile(r"(?P<prefix>.*?)(?P<n>[1-9]\d*)")
+
+
+def is_body_label(label: str) -> bool:
+    """A body page's label: a number, or a number after a prefix (a volume's ``10-3``)."""
+    return _BODY_LABEL.fullmatch(label) is not None and not label.isalpha()
+
+
 def normalize(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -186,7 +194,7 @@ class PdfView:
     @cached_property
     def front_pages(self) -> list[int]:
         """Pages after the cover whose label is not a number: the table of contents."""
-        return [i for i in range(1, len(self.labels)) if not self.labels[i].isdigit()]
+        return [i for i in range(1, len(self.labels)) if not is_body_label(self.labels[i])]
 
     @cached_property
     def toc(self) -> list[TocEntry]:
@@ -354,16 +362,21 @@ def check_outline(view: PdfView) -> CheckResult:
     with view.pdf.open_outline() as outline:
         items = []
 
-        def walk(nodes):
+        def walk(nodes, depth):
             for node in nodes:
                 page = view.target(pikepdf.Dictionary(Dest=node.destination)) if node.destination else None
-                items.append((normalize(node.title), page))
-                walk(node.children)
+                items.append((normalize(node.title), page, depth))
+                walk(node.children, depth + 1)
 
-        walk(outline.root)
+        walk(outline.root, 0)
     toc = [(normalize(entry.text), entry.target) for entry in view.toc]
-    if items == toc:
-        return CheckResult(name, "pass", f"{len(items)} entries")
+    deepest = max((depth for *_, depth in items), default=0)
+    for levels in range(deepest + 1, 0, -1):
+        # A TOC may list fewer levels than the outline (a volume's: editions and chapters).
+        if [(title, page) for title, page, depth in items if depth < levels] == toc:
+            shown = "" if levels > deepest else f" (the outline's first {levels} of {deepest + 1} levels)"
+            return CheckResult(name, "pass", f"{len(toc)} entries{shown}")
+    items = [(title, page) for title, page, _ in items]
     for i, (got, want) in enumerate(zip(items, toc, strict=False)):
         if got != want:
             return CheckResult(name, "fail", f"entry {i + 1}: outline {got[0][:24]!r} → "
@@ -432,11 +445,20 @@ def check_footers(view: PdfView) -> CheckResult:
 def check_labels(view: PdfView) -> CheckResult:
     name = "page labels = folios (i, ii … then 1, 2 …)"
     front = view.front_pages
-    body = [label for label in view.labels[1:] if label.isdigit()]
+    body = [label for label in view.labels[1:] if is_body_label(label)]
     problems = []
     if front != list(range(1, len(front) + 1)):
         problems.append("front matter is not right after the cover")
-    if body != [str(n) for n in range(1, len(body) + 1)]:
+    # 1, 2, 3 …; or, in a volume with folios per edition, 10-1, 10-2 … 11-1 …: each prefix once.
+    expected, seen = [], []
+    for label in body:
+        prefix = _BODY_LABEL.fullmatch(label)["prefix"]
+        if not seen or seen[-1] != prefix:
+            seen.append(prefix)
+            count = 0
+        count += 1
+        expected.append(f"{prefix}{count}")
+    if body != expected or len(seen) != len(set(seen)) or (len(seen) > 1 and "" in seen):
         problems.append(f"body labels are not 1, 2, 3 …: {', '.join(body[:8])} …")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or
                        f"{', '.join(view.labels[:3])} … {view.labels[-1]}")

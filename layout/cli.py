@@ -4,6 +4,8 @@
     briefing validate EDITION.yaml [--style NAME|PATH] [--pdf-a …]
     briefing check FILE.pdf [--json] [--style PATH] [--quiet]
     briefing styles [EDITION.yaml|FOLDER]
+    briefing volume YEAR [PUBLICATION] [-o FILE.pdf] [--style NAME|PATH] [--pdf-a …]
+    briefing proof EDITION.yaml|FILE.pdf [--pages 1,5-7] [--dpi 110] [-o FOLDER]
 
 Exit codes: 0 ok, 1 input error (each printed as file:line:col: …, or ``what; what to do``)
 or a failed check, 2 usage, 70 internal error (rerun with --traceback and report it), 130
@@ -72,6 +74,21 @@ def make_parser() -> argparse.ArgumentParser:
     styles = commands.add_parser("styles", help="list the styles a name can reach, and where each comes from")
     styles.add_argument("where", type=Path, nargs="?", default=None,
                         help="an edition or a publication folder (default: the working directory)")
+    volume = commands.add_parser("volume", help="bind every edition of a year into one PDF (cover, TOC, "
+                                                "outline edition → chapter → article)")
+    volume.add_argument("year", type=int, help="the year, e.g. 2021: binds issues/2021-*.yaml")
+    volume.add_argument("publication", type=Path, nargs="?", default=Path("."),
+                        help="the publication folder (default: the working directory)")
+    volume.add_argument("-o", "--output", type=Path, help="PDF to write (default: output/YEAR-volume.pdf)")
+    volume.add_argument("--style", help=style_help.replace("the edition's", "the last edition's"))
+    volume.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a", help=pdf_a_help)
+    volume.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    proof = commands.add_parser("proof", help="contact sheet and full-size PNGs of a PDF's pages, for proofing")
+    proof.add_argument("source", type=Path, help="an edition's .yaml (its built PDF is proofed) or a PDF")
+    proof.add_argument("--pages", help="pages to render full size, e.g. 1,5-7 (default: none)")
+    proof.add_argument("--dpi", type=float, default=110, help="resolution of the full-size pages (default 110)")
+    proof.add_argument("-o", "--output", type=Path, help="folder to write (default: beside the PDF, "
+                                                         "<name>-proof/)")
     return parser
 
 
@@ -187,7 +204,37 @@ def _command(args: argparse.Namespace) -> int:
         code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         _say(lambda: print_checks(results, args.json))
         return code
+    if args.command == "volume":
+        return _volume(args)
+    if args.command == "proof":
+        return _proof(args)
     return _list_styles(args.where)
+
+
+def _volume(args: argparse.Namespace) -> int:
+    from layout.volume import build_volume, volume_output
+
+    if args.output is not None:
+        check_output(args.output, [])
+    output = Path(os.path.abspath(args.output if args.output is not None
+                                  else volume_output(args.publication, args.year)))
+    clock = time.perf_counter()
+    prepared, rendered = build_volume(args.publication, args.year, output, args.style, args.pdf_a,
+                                      Progress(args.quiet))
+    print_warnings([w for each in prepared for w in each.warnings], [n for each in prepared for n in each.notes])
+    _say(f"wrote {output} ({len(prepared)} editions, {rendered.pages} pages, {rendered.passes} passes, "
+         f"{time.perf_counter() - clock:.1f} s)")
+    return ExitCode.OK
+
+
+def _proof(args: argparse.Namespace) -> int:
+    from layout.proof import make_proof, parse_pages
+
+    pages = parse_pages(args.pages) if args.pages else []
+    written = make_proof(args.source, pages, args.dpi, args.output)
+    _say(f"wrote {written.sheet} ({written.pages} pages" +
+         (f"; full size: {', '.join(p.name for p in written.full)})" if written.full else ")"))
+    return ExitCode.OK
 
 
 def _list_styles(where: Path | None) -> int:

@@ -5,7 +5,7 @@ Read from the PDF alone (``layout.check.PdfView``), as every check is:
 ``no near-empty page``
     no body page (numeric label), except the file's last, holds three text lines or
     fewer besides its footer, unless it carries an image or starts a chapter (a page a
-    top-level bookmark leads to: a chapter that short is the editor's choice): such a
+    bookmark with bookmarks under it leads to: a chapter that short is the editor's choice): such a
     page is the spill-over of a chapter before the forced break of the next one
     (TYPOGRAPHY.md rule 15).
 ``source lines kept``
@@ -27,23 +27,30 @@ SOURCE_LINE = re.compile(r"^[（(]?[^：:\s（(]{1,12}[：:]\s*(?:https?://|ftp:
 
 
 def _body_pages(view: PdfView) -> list[int]:
-    return [index for index, label in enumerate(view.labels) if index and label.isdigit()]
+    from layout.check import is_body_label
+
+    return [index for index, label in enumerate(view.labels) if index and is_body_label(label)]
 
 
 def _chapter_pages(view: PdfView) -> set[int]:
-    """Pages the top-level bookmarks lead to."""
+    """Pages a bookmark with bookmarks under it leads to: a chapter's (an edition's, in a volume)."""
     import pikepdf
 
     pages = set()
     root = view.pdf.Root.get("/Outlines")
-    item = root.get("/First") if root is not None else None
-    while item is not None:
+    stack = [root.get("/First")] if root is not None and root.get("/First") is not None else []
+    while stack:
+        item = stack.pop()
+        if item.get("/Next") is not None:
+            stack.append(item.Next)
+        if item.get("/First") is None:
+            continue
+        stack.append(item.First)
         dest = item.get("/Dest")
         if dest is None and item.get("/A") is not None:
             dest = item.A.get("/D")
         if dest is not None:
             pages.add(view.target(pikepdf.Dictionary(Dest=dest)))
-        item = item.get("/Next")
     return pages
 
 
