@@ -71,6 +71,18 @@ def check_short_pages(view: PdfView) -> CheckResult:
                        f"{len(pages)} body pages, each more than {SHORT_PAGE} lines or the last")
 
 
+def _in_source_size(view: PdfView, index: int, line) -> bool:
+    """Is ``line`` set in the source lines' size (as the build recorded it)? A body paragraph
+    that reads like one (“新欧洲包豪斯”：https://…) is not, where the two sizes differ."""
+    if view.style is None:
+        return True
+    source, body = view.style.text.source.size.pt(), view.style.text.body.size.pt()
+    if abs(source - body) < 0.05:
+        return True
+    sizes = [float(c["size"]) for c in view.chars[index] if abs(-c["matrix"][5] - line.baseline) <= 1.0]
+    return any(abs(size - source) < 0.05 for size in sizes)
+
+
 def check_orphaned_sources(view: PdfView) -> CheckResult:
     from layout.check import CheckResult
 
@@ -79,7 +91,7 @@ def check_orphaned_sources(view: PdfView) -> CheckResult:
     pages = _body_pages(view)
     for index in pages:
         lines = view.lines(index)
-        if len(lines) > 1 and SOURCE_LINE.match(lines[0].text):
+        if len(lines) > 1 and SOURCE_LINE.match(lines[0].text) and _in_source_size(view, index, lines[0]):
             problems.append(f"page {index + 1} (label {view.labels[index]}) starts with a source line: "
                             f"{lines[0].text[:40]!r}")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or
