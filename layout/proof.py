@@ -92,7 +92,7 @@ def make_proof(source: Path, pages: list[int], dpi: float = 110, output: Path | 
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProofError(f"cannot write {folder} ({exc.strerror}); choose a writable folder with -o") from None
-        labels = [document.get_page_label(index) or str(index + 1) for index in range(count)]
+        labels = page_labels(document)
         sheet = folder / "contact.png"
         contact_sheet(document, labels).save(sheet, optimize=True)
         full = []
@@ -103,6 +103,11 @@ def make_proof(source: Path, pages: list[int], dpi: float = 110, output: Path | 
         return Proofed(sheet, full, count)
     finally:
         document.close()
+
+
+def page_labels(document: pypdfium2.PdfDocument) -> list[str]:
+    """What the contact sheet prints under each page: its page label, else its place in the file."""
+    return [document.get_page_label(index) or str(index + 1) for index in range(len(document))]
 
 
 def render(page: pypdfium2.PdfPage, scale: float) -> Image.Image:
