@@ -222,7 +222,8 @@ def _volume(args: argparse.Namespace) -> int:
     prepared, rendered = build_volume(args.publication, args.year, output, args.style, args.pdf_a,
                                       Progress(args.quiet))
     print_warnings([w for each in prepared for w in each.warnings], [n for each in prepared for n in each.notes])
-    _say(f"wrote {output} ({len(prepared)} editions, {rendered.pages} pages, {rendered.passes} passes, "
+    editions = f"{len(prepared)} edition{'s' if len(prepared) > 1 else ''}"
+    _say(f"wrote {output} ({editions}, {rendered.pages} pages, {rendered.passes} passes, "
          f"{time.perf_counter() - clock:.1f} s)")
     return ExitCode.OK
 
