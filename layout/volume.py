@@ -33,12 +33,13 @@ from layout import __version__, cmap
 from layout.archival import DEFAULT_VARIANT, Metadata, build_date, make_archival
 from layout.build import Prepared, Progress, check_output, prepare
 from layout.document import MAX_PASSES, Rendered, document_title, roman
-from layout.errors import BriefingError
+from layout.errors import BriefingError, InputError, Problem
 from layout.model import Issue
 from layout.pages.back import build_back_page
 from layout.pages.body import build_chapters, heading
 from layout.pages.cover import draw_cover, edition_date, plan_cover
 from layout.pages.fill import ChapterEnd, PageFill
+from layout.pages.fit import locate
 from layout.pages.flowables import Anchor, Heading, KeepHeads
 from layout.pages.footer import plan_footer
 from layout.pages.toc import TableOfContents, TocEntry
@@ -229,6 +230,18 @@ def build_volume_story(typesetter: Typesetter, volume: Volume) -> list:
     return story
 
 
+def check_copyrights(volume: Volume) -> None:
+    """Every edition's copyright must be the last one's: the volume has one ``dc:rights``, and
+    ``briefing check`` holds every footer to it."""
+    last = volume.issues[-1].edition.copyright
+    problems = [Problem(locate(issue, "edition.copyright"), f"'{issue.edition.copyright}' differs from the "
+                        f"copyright of {volume.editions[-1].name} ('{last}'); a volume carries one copyright: "
+                        "make the editions' agree", "edition.copyright")
+                for issue in volume.issues[:-1] if issue.edition.copyright != last]
+    if problems:
+        raise InputError(problems)
+
+
 def render_volume(typesetter: Typesetter, volume: Volume) -> Rendered:
     cmap.install()
     buffer = io.BytesIO()
@@ -259,6 +272,7 @@ def build_volume(publication: Path, year: int, output: Path | None, style: str |
     prepared = [prepare(edition, style_path, progress, variant=variant) for edition in editions[:-1]] + [last]
     typesetter = last.typesetter
     volume = Volume(year, [each.issue for each in prepared], editions)
+    check_copyrights(volume)
     if progress is not None:
         progress("render")
     rendered = render_volume(typesetter, volume)

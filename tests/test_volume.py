@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 
 from conftest import REFERENCE
-from layout.check import check_pdf
+from layout.check import CHECKS, PdfView, check_pdf, check_pdfa_preflight
 from layout.cli import main
 from layout.load import load_issue
 from test_copy_paste import EXTRACTORS, _body_text, _mismatches, _paragraphs
@@ -75,6 +75,16 @@ def per_edition(publication) -> Path:
     return output
 
 
+def audit(pdf: Path) -> list:
+    """Every row of ``briefing check`` but Preflight (run once, on the continuous volume)."""
+    view = PdfView(pdf)
+    try:
+        rows = [check(view) for check in CHECKS if check is not check_pdfa_preflight]
+        return [row for found in rows for row in (found if isinstance(found, list) else [found])]
+    finally:
+        view.close()
+
+
 def editions(publication: Path) -> list[Path]:
     return sorted((publication / "issues").glob("2021-*.yaml"))
 
@@ -97,8 +107,6 @@ def test_outline_nests_edition_chapter_article(volume, publication):
 
 
 def test_toc_lists_editions_and_chapters_at_their_pages(volume, publication):
-    from layout.check import PdfView
-
     issues = [load_issue(path) for path in editions(publication)]
     view = PdfView(volume)
     try:
@@ -122,7 +130,7 @@ def test_folios_per_edition(per_edition, publication):
     for month in months:
         own = [label for label in body if label.startswith(f"{month}-")]
         assert own == [f"{month}-{n}" for n in range(1, len(own) + 1)]
-    failed = [f"{r.name}: {r.detail}" for r in check_pdf(per_edition) if r.failed]
+    failed = [f"{r.name}: {r.detail}" for r in audit(per_edition) if r.failed]
     assert not failed, failed  # the footers print these folios; the TOC names them
 
 
@@ -157,3 +165,27 @@ def test_a_year_without_editions_is_refused(publication, capsys):
     assert main(["volume", "1999", str(publication)]) == 1
     error = capsys.readouterr().err
     assert "no edition of 1999" in error and str(publication / "issues") in error
+
+
+def test_editions_must_share_their_copyright(tmp_path, capsys):
+    folder = make_publication(tmp_path)
+    edition = folder / "issues" / "2021-11.yaml"
+    edition.write_text(edition.read_text("utf-8").replace("copyright: 版权归属赛西所有", "copyright: 版权所有"), "utf-8")
+    assert main(["volume", "2021", str(folder), "-q"]) == 1
+    error = capsys.readouterr().err
+    assert f"{edition}:" in error and "edition.copyright: '版权所有" in error and "2021-12.yaml" in error
+    assert not (folder / "output" / "2021-volume.pdf").exists()
+
+
+def test_labels_that_skip_a_folio_fail_check(per_edition, tmp_path):
+    """The per-edition labels are held to 1, 2, 3 … within each prefix: a volume whose labels
+    skip one (11-2, 11-3 … where 11-1, 11-2 … is printed) fails the labels row and the footers row."""
+    damaged = tmp_path / "damaged.pdf"
+    with pikepdf.open(per_edition) as pdf:
+        nums = pdf.Root.PageLabels.Nums
+        for i in range(1, len(nums), 2):
+            if str(nums[i].get("/P", "")) == "11-":
+                nums[i].St = 2
+        pdf.save(damaged)
+    rows = {r.name: r for r in audit(damaged) if "label" in r.name or "footer" in r.name or "copyright" in r.name}
+    assert all(r.failed for r in rows.values()) and len(rows) == 2, rows
