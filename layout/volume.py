@@ -27,11 +27,18 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
 
 from layout import __version__, cmap
 from layout.archival import DEFAULT_VARIANT, Metadata, build_date, make_archival
-from layout.build import Prepared, Progress, check_output, prepare
+from layout.build import Prepared, Progress, check_output, prepare, write_atomic
 from layout.document import MAX_PASSES, Rendered, document_title, roman
 from layout.errors import BriefingError, InputError, Problem
 from layout.model import Issue
@@ -258,18 +265,19 @@ def build_volume(publication: Path, year: int, output: Path | None, style: str |
 
     The volume's style is ``style`` (``--style``), else the last edition's; every edition is
     loaded and checked against it (fonts' coverage included) before anything is laid out."""
-    from layout.build import write_atomic  # noqa: PLC0415 - beside its only use
-
     editions = find_editions(publication, year)
     if not editions:
         folder = publication / "issues" if (publication / "issues").is_dir() else publication
-        raise VolumeError(f"no edition of {year} in {folder} (files {year}-MM.yaml); give the year of "
+        missing = "" if folder.is_dir() else " (no such folder)"
+        raise VolumeError(f"no edition of {year} in {folder}{missing} (files {year}-MM.yaml); give the year of "
                           "editions there or the publication folder that holds them")
     if output is not None:
         check_output(output, editions)
     last = prepare(editions[-1], style, progress, variant=variant)
     style_path = str(last.typesetter.style.path.absolute())
     prepared = [prepare(edition, style_path, progress, variant=variant) for edition in editions[:-1]] + [last]
+    if output is not None:
+        check_output(output, [path for each in prepared for path in each.inputs])
     typesetter = last.typesetter
     volume = Volume(year, [each.issue for each in prepared], editions)
     check_copyrights(volume)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 import pytest
-from PIL import Image
-
 from conftest import build
+from PIL import Image
+from test_volume import SMALL_CHAPTERS, small_edition
+
 from layout.cli import main
 from layout.proof import GAP, LABEL_HEIGHT, THUMB_WIDTH, page_labels, parse_pages
-from test_volume import SMALL_CHAPTERS, small_edition
 
 
 @pytest.fixture(scope="module")

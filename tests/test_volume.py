@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import REFERENCE
+from test_copy_paste import EXTRACTORS, _body_text, _mismatches, _paragraphs
+
 from layout.check import CHECKS, PdfView, check_pdf, check_pdfa_preflight
 from layout.cli import main
 from layout.load import load_issue
-from test_copy_paste import EXTRACTORS, _body_text, _mismatches, _paragraphs
 
 SMALL_CHAPTERS = {
     11: [("标准进展", ["《温室气体排放核算》国家标准发布", "碳足迹标识试点启动"]), ("地方动态", ["某省印发碳达峰实施方案"])],
