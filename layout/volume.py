@@ -12,8 +12,8 @@ as the editions did.
 
 The volume: its cover (the last edition's title, ``wording.volume_label``), its table of
 contents (each edition and its chapters, dotted leaders, the volume's folios), then per
-edition a title page (its title, issue label and date: the outline's and TOC's first
-level) and its chapters and articles, whose footers keep that edition's copyright; the
+edition a title page (its title and issue label at the cover title's size, its publisher
+and department: the outline's and TOC's first level) and its chapters and articles, whose footers keep that edition's copyright; the
 last edition's closing page ends the volume. The outline nests edition → chapter →
 article. Folios run through the volume or restart per edition (``volume.folios``), the
 page labels match what is printed (``10-3`` with ``wording.volume_folio_prefix``).
@@ -44,7 +44,7 @@ from layout.errors import BriefingError, InputError, Problem
 from layout.model import Issue
 from layout.pages.back import build_back_page
 from layout.pages.body import build_chapters, heading
-from layout.pages.cover import draw_cover, edition_date, plan_cover
+from layout.pages.cover import draw_cover, plan_cover
 from layout.pages.fill import ChapterEnd, PageFill
 from layout.pages.fit import locate
 from layout.pages.flowables import Anchor, Heading, KeepHeads
@@ -209,9 +209,11 @@ def edition_story(typesetter: Typesetter, issue: Issue, index: int, chapter_base
     anchor = Anchor(f"e{index + 1}", 0, "", edition_heading(typesetter, issue), edition.location, "edition.title")
     frame = typesetter.style.page
     drop = (frame.height.pt() - frame.margin_top.pt() - frame.margin_bottom.pt()) / 4
-    lines = [text for text in (edition.publisher, edition_date(typesetter, edition)) if text]
-    story = [Spacer(1, drop), heading(typesetter, anchor, "chapter"),
-             *(typesetter.make_paragraph(text, "cover_meta") for text in lines), PageBreak()]
+    lines = [text for text in (edition.publisher, edition.department) if text]
+    gap = 2 * typesetter.size("cover_meta")
+    story = [Spacer(1, drop), heading(typesetter, anchor, "cover_title"),
+             *(typesetter.make_paragraph(text, "cover_meta", spaceBefore=gap if not i else 0)
+               for i, text in enumerate(lines)), PageBreak()]
     for flowable in build_chapters(typesetter, issue.chapters):
         if isinstance(flowable, Heading) and flowable.anchor is not None:
             own = flowable.anchor
