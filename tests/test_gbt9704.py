@@ -14,6 +14,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from conftest import REFERENCE, ROOT, build
+from test_volume import SMALL_CHAPTERS, small_edition
 
 from layout.check import CHECKS, PdfView, check_pdf, check_pdfa_preflight
 
@@ -122,19 +123,33 @@ def test_check_passes(pdf):
     assert not failed, failed
 
 
+def audit(pdf: Path) -> list[str]:
+    """The failed rows of ``briefing check`` but Preflight."""
+    view = PdfView(pdf)
+    try:
+        rows = [check(view) for check in CHECKS if check is not check_pdfa_preflight]
+    finally:
+        view.close()
+    return [f"{r.name}: {r.detail}" for found in rows for r in (found if isinstance(found, list) else [found])
+            if r.failed]
+
+
 def test_the_reference_edition_in_this_style_passes_check(tmp_path):
     """62 pages with paragraphs set with no space between them (told apart by their indent) and a
     body paragraph that reads like a source line at the top of a page (“新欧洲包豪斯”：https://…)."""
     output = tmp_path / "reference.pdf"
     assert build(REFERENCE, output, "--style", "gbt9704") == 0
-    view = PdfView(output)
-    try:
-        rows = [check(view) for check in CHECKS if check is not check_pdfa_preflight]
-    finally:
-        view.close()
-    failed = [f"{r.name}: {r.detail}" for found in rows for r in (found if isinstance(found, list) else [found])
-              if r.failed]
-    assert not failed, failed
+    assert not audit(output)
+
+
+def test_a_chapter_spilling_two_lines_carries_more_over(tmp_path):
+    """Two lines of a chapter would spill onto a page of their own; push-in saves no line and
+    the grid has no paragraph spacing to shrink: page fill carries the paragraph over."""
+    edition = tmp_path / "2021-11.yaml"
+    edition.write_text(small_edition(11, SMALL_CHAPTERS[11], style="gbt9704"), "utf-8")
+    output = tmp_path / "out.pdf"
+    assert build(edition, output) == 0
+    assert not audit(output)
 
 
 def test_a_preferred_font_in_the_publication_is_taken(tmp_path):

@@ -9,8 +9,10 @@ pass: paragraphs are re-broken one line shorter (TeX's ``\\looseness=-1``) by pu
 in their full-width marks (clreq push-in: a mark inside a line set at half width, the
 style's punctuation rule at line ends unchanged), from the chapter's last paragraphs
 backwards, one line per line to pull back. A paragraph is changed only where that
-saves a line. At most ``MAX_ROUNDS`` rounds; if a page is still short, ``briefing
-check`` reports it. Loosening the page before (wider spacing) is not used: a loose
+saves a line. Where none does and there is no paragraph spacing to shrink either (a
+style on a line grid), the paragraph running onto the short page carries more lines
+over. At most ``MAX_ROUNDS`` rounds; if a page is still short, ``briefing check``
+reports it. Loosening the page before (wider spacing) is not used: a loose
 page reads worse than push-in, which clreq lists as the first means of adjustment.
 """
 
@@ -81,6 +83,9 @@ class PageFill(Flowable):
         self.rounds = 0
         self.changed = False
         self._shrunk: set[int] = set()
+        self._carried: set[int] = set()
+        self.lines_on: dict[tuple[int, int], int] = defaultdict(int)
+        """(paragraph text, page) → lines of it set there, in this pass."""
         self._chapter_start: int | None = None
 
     def wrap(self, avail_width, avail_height):
@@ -100,6 +105,7 @@ class PageFill(Flowable):
     def beforeBuild(self):
         self.rows.clear()
         self.pages.clear()
+        self.lines_on.clear()
         self.short = {}
         self.changed = False
 
@@ -132,6 +138,7 @@ class PageFill(Flowable):
         paragraph = _paragraph(flowable)
         if paragraph is not None and id(paragraph._text) in self._owner:
             self.pages[id(paragraph._text)].add(page)
+            self.lines_on[(id(paragraph._text), page)] += paragraph.line_count
 
     def _tighten(self, chapter: int, page: int, lines: int) -> bool:
         """Pull ``lines`` lines of ``chapter`` back from ``page``; True if anything changed.
@@ -157,4 +164,19 @@ class PageFill(Flowable):
                     self._shrunk.add(id(paragraph))
                     paragraph.style = replace(paragraph.style, space_after=paragraph.style.space_after * SPACE_SHRINK)
                     changed = True
-        return changed
+        return changed or self._carry_over(paragraphs, page, lines)
+
+    def _carry_over(self, paragraphs: list[CJKParagraph], page: int, lines: int) -> bool:
+        """The last means, where push-in saves no line and there is no spacing to shrink (a
+        style on a line grid, GB/T 9704's): the paragraph running from the page before onto
+        the short page carries more lines over (a larger ``widows``), so that page holds
+        more than ``SHORT_PAGE`` lines; the page before ends that much short, as a page
+        before a forced break may."""
+        for paragraph in reversed(paragraphs):
+            key = id(paragraph._text)
+            if {page - 1, page} <= self.pages[key] and key not in self._carried:
+                self._carried.add(key)
+                carried = self.lines_on[(key, page)] + SHORT_PAGE + 1 - lines
+                paragraph.style = replace(paragraph.style, widows=max(paragraph.style.widows, carried))
+                return True
+        return False
