@@ -62,7 +62,8 @@ class PageStyle:
     folio between dashes. Page labels stay the bare folio ``n``."""
     folio_side: Literal["right", "outside", "center"] = "right"
     """Where the folio stands in the footer: ``right``; ``outside`` (right on odd pages, left on
-    even ones, the copyright on the other side); ``center`` (the copyright above it)."""
+    even ones, the copyright on the other side); ``center`` (the copyright on the line above,
+    aligned as ``text.footer.align`` says)."""
     folio_size: Length = _len("0pt")
     """Size of the folio; 0pt: the footer's size."""
 

@@ -162,3 +162,22 @@ def test_a_preferred_font_in_the_publication_is_taken(tmp_path):
     with pdfplumber.open(output) as document:
         body = [c for c in document.pages[2].chars if abs(c["size"] - 156 / 28 * MM) < 0.01]
     assert body and all("NotoSansSC" in c["fontname"] for c in body)
+
+
+def test_a_centred_folio_under_the_copyright(tmp_path):
+    """``page.folio_side: center`` with another ``folio_format``: any style may use the options."""
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "centred.yaml").write_text(
+        "base: briefing\npage: {folio_side: center, folio_format: '第{n}页'}\n", "utf-8")
+    edition = tmp_path / "2021-12.yaml"
+    edition.write_text(small_edition(12, SMALL_CHAPTERS[12], style="centred"), "utf-8")
+    output = tmp_path / "out.pdf"
+    assert build(edition, output, "--pdf-a", "none") == 0
+    assert not audit(output)
+    with pdfplumber.open(output) as document:
+        page = document.pages[2]
+        footer = rows(page)[-2:]
+    assert "".join(c["text"] for c in footer[-1]) == "第1页"
+    middle = (footer[-1][0]["x0"] + footer[-1][-1]["x1"]) / 2
+    assert abs(middle - (25 * MM + (210 - 25) * MM) / 2) < 0.5
+    assert "".join(c["text"] for c in footer[0]).startswith("版权归属")
