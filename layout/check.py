@@ -3,7 +3,7 @@
 Each check returns a ``CheckResult`` (pass, fail or skip, with the offending page or
 object). Nothing here knows how the PDF was made: the copyright line comes from the
 XMP ``dc:rights``, the folios from the page labels, the TOC from the link annotations
-of the front-matter pages (pages whose label is not a number) and the text inside them.
+of the front-matter pages (pages whose label does not end in a number) and the text inside them.
 
 The typography section (``layout.audit``) measures TYPOGRAPHY.md's rules on the glyphs.
 
@@ -193,7 +193,7 @@ class PdfView:
 
     @cached_property
     def front_pages(self) -> list[int]:
-        """Pages after the cover whose label is not a number: the table of contents."""
+        """Pages after the cover whose label does not end in a number (i, ii; not 12 or 10-3): the TOC."""
         return [i for i in range(1, len(self.labels)) if not is_body_label(self.labels[i])]
 
     @cached_property
@@ -358,6 +358,8 @@ def _carries(page_text: str, heading: str) -> bool:
 
 
 def check_outline(view: PdfView) -> CheckResult:
+    """The outline's items, in order, are the TOC's entries; or its first levels are, where the
+    TOC lists fewer levels (a volume's: editions and chapters, the articles in the outline only)."""
     name = "outline = TOC"
     with view.pdf.open_outline() as outline:
         items = []
