@@ -193,7 +193,8 @@ class PdfView:
 
     @cached_property
     def front_pages(self) -> list[int]:
-        """Pages after the cover whose label does not end in a number (i, ii; not 12 or 10-3): the TOC."""
+        """Pages after the cover whose label does not end in a number (i, ii; not 12 or
+        10-3): the table of contents."""
         return [i for i in range(1, len(self.labels)) if not is_body_label(self.labels[i])]
 
     @cached_property
