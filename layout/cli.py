@@ -78,7 +78,7 @@ def make_parser() -> argparse.ArgumentParser:
                                                 "outline edition → chapter → article)")
     volume.add_argument("year", type=int, help="the year, e.g. 2021: binds issues/2021-*.yaml")
     volume.add_argument("publication", type=Path, nargs="?", default=Path("."),
-                        help="the publication folder (default: the working directory)")
+                        help="the publication folder, or its issues/ (default: the working directory)")
     volume.add_argument("-o", "--output", type=Path, help="PDF to write (default: output/YEAR-volume.pdf)")
     volume.add_argument("--style", help=style_help.replace("the edition's", "the last edition's"))
     volume.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a", help=pdf_a_help)
@@ -216,10 +216,10 @@ def _volume(args: argparse.Namespace) -> int:
 
     if args.output is not None:
         check_output(args.output, [])
-    output = Path(os.path.abspath(args.output if args.output is not None
-                                  else volume_output(args.publication, args.year)))
+    publication = publication_folder(args.publication / "edition.yaml")  # issues/ names its parent
+    output = Path(os.path.abspath(args.output if args.output is not None else volume_output(publication, args.year)))
     clock = time.perf_counter()
-    prepared, rendered = build_volume(args.publication, args.year, output, args.style, args.pdf_a,
+    prepared, rendered = build_volume(publication, args.year, output, args.style, args.pdf_a,
                                       Progress(args.quiet))
     print_warnings([w for each in prepared for w in each.warnings], [n for each in prepared for n in each.notes])
     editions = f"{len(prepared)} edition{'s' if len(prepared) > 1 else ''}"
