@@ -287,6 +287,9 @@ class _Auditor:
             return False
         if _starts_list_item(following):  # items set with no space between them
             return False
+        if (role is not None and role.first_line_indent and (round(row.size, 2), row.family) in self._indented
+                and abs(following.x0 - self.frame.left - role.left_indent - role.first_line_indent) < TOLERANCE):
+            return False  # a first line (paragraphs set with no space between them: GB/T 9704's grid)
         if following.page == row.page:
             leadings = {role.leading} if role else self.leadings.get(round(row.size, 2), set())
             return any(abs(following.baseline - row.baseline - leading) < LEADING_TOLERANCE for leading in leadings)

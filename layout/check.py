@@ -3,7 +3,7 @@
 Each check returns a ``CheckResult`` (pass, fail or skip, with the offending page or
 object). Nothing here knows how the PDF was made: the copyright line comes from the
 XMP ``dc:rights``, the folios from the page labels, the TOC from the link annotations
-of the front-matter pages (pages whose label is not a number) and the text inside them.
+of the front-matter pages (pages whose label does not end in a number) and the text inside them.
 
 The typography section (``layout.audit``) measures TYPOGRAPHY.md's rules on the glyphs.
 
@@ -30,8 +30,8 @@ import pikepdf
 import pikepdf.pdfa
 
 from layout.audit import audit_pages
-from layout.pdfview import (CheckError, CheckResult, PdfView, TextLine, TocEntry,  # noqa: F401
-                            _open, normalize)
+from layout.pdfview import (_BODY_LABEL, CheckError, CheckResult, PdfView, TextLine, TocEntry,  # noqa: F401
+                            _open, is_body_label, normalize)
 from layout.flow_check import check_orphaned_sources, check_short_pages
 from layout.ink_check import check_text_colour
 from layout.overprint import find_overprints
@@ -173,20 +173,27 @@ def _carries(page_text: str, heading: str) -> bool:
 
 
 def check_outline(view: PdfView) -> CheckResult:
+    """The outline's items, in order, are the TOC's entries; or its first levels are, where the
+    TOC lists fewer levels (a volume's: editions and chapters, the articles in the outline only)."""
     name = "outline = TOC"
     with view.pdf.open_outline() as outline:
         items = []
 
-        def walk(nodes):
+        def walk(nodes, depth):
             for node in nodes:
                 page = view.target(pikepdf.Dictionary(Dest=node.destination)) if node.destination else None
-                items.append((normalize(node.title), page))
-                walk(node.children)
+                items.append((normalize(node.title), page, depth))
+                walk(node.children, depth + 1)
 
-        walk(outline.root)
+        walk(outline.root, 0)
     toc = [(normalize(entry.text), entry.target) for entry in view.toc]
-    if items == toc:
-        return CheckResult(name, "pass", f"{len(items)} entries")
+    deepest = max((depth for *_, depth in items), default=0)
+    for levels in range(deepest + 1, 0, -1):
+        # A TOC may list fewer levels than the outline (a volume's: editions and chapters).
+        if [(title, page) for title, page, depth in items if depth < levels] == toc:
+            shown = "" if levels > deepest else f" (the outline's first {levels} of {deepest + 1} levels)"
+            return CheckResult(name, "pass", f"{len(toc)} entries{shown}")
+    items = [(title, page) for title, page, _ in items]
     for i, (got, want) in enumerate(zip(items, toc, strict=False)):
         if got != want:
             return CheckResult(name, "fail", f"entry {i + 1}: outline {got[0][:24]!r} → "
@@ -240,11 +247,15 @@ def check_footers(view: PdfView) -> CheckResult:
     problems = []
     if any(normalize(rights) in normalize(line.text) for line in view.lines(0)):
         problems.append("page 1 (the cover) carries the copyright line")
+    # The folio as the build's style sets it ("— 12 —"), after the copyright's last line, or before
+    # it where the folio is on the left (GB/T 9704's even pages, a verso of the print variant).
+    folio_format = view.style.page.folio_format if view.style is not None else "{n}"
     for index in range(1, len(view.labels)):
         if view.blank(index):
             continue
-        expected = normalize(rights + view.labels[index])
-        mirrored = normalize(view.labels[index] + rights)  # a verso of the print variant: the folio outside
+        folio = normalize(folio_format.format(n=view.labels[index]))
+        expected = normalize(rights) + folio
+        mirrored = folio + normalize(rights)
         footer = ""
         for line in reversed(view.lines(index)):  # a long copyright wraps over the footer's last lines
             footer = normalize(line.text) + footer
@@ -260,11 +271,20 @@ def check_footers(view: PdfView) -> CheckResult:
 def check_labels(view: PdfView) -> CheckResult:
     name = "page labels = folios (i, ii … then 1, 2 …)"
     front = view.front_pages
-    body = [label for label in view.labels[1:] if label.isdigit()]
+    body = [label for label in view.labels[1:] if is_body_label(label)]
     problems = []
     if front != list(range(1, len(front) + 1)):
         problems.append("front matter is not right after the cover")
-    if body != [str(n) for n in range(1, len(body) + 1)]:
+    # 1, 2, 3 …; or, in a volume with folios per edition, 10-1, 10-2 … 11-1 …: each prefix once.
+    expected, seen = [], []
+    for label in body:
+        prefix = _BODY_LABEL.fullmatch(label)["prefix"]
+        if not seen or seen[-1] != prefix:
+            seen.append(prefix)
+            count = 0
+        count += 1
+        expected.append(f"{prefix}{count}")
+    if body != expected or len(seen) != len(set(seen)) or (len(seen) > 1 and "" in seen):
         problems.append(f"body labels are not 1, 2, 3 …: {', '.join(body[:8])} …")
     return CheckResult(name, "fail" if problems else "pass", "; ".join(problems) or
                        f"{', '.join(view.labels[:3])} … {view.labels[-1]}")

@@ -54,6 +54,14 @@ class TocEntry:
     target: int | None
 
 
+_BODY_LABEL = re.compile(r"(?P<prefix>.*?)(?P<n>[1-9]\d*)")
+
+
+def is_body_label(label: str) -> bool:
+    """A body page's label: a number, or a number after a prefix (a volume's ``10-3``)."""
+    return _BODY_LABEL.fullmatch(label) is not None and not label.isalpha()
+
+
 def normalize(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -160,8 +168,9 @@ class PdfView:
 
     @cached_property
     def front_pages(self) -> list[int]:
-        """Pages after the cover whose label is not a number: the table of contents."""
-        return [i for i in range(1, len(self.labels)) if not self.labels[i].isdigit()]
+        """Pages after the cover whose label does not end in a number (i, ii; not 12 or
+        10-3): the table of contents."""
+        return [i for i in range(1, len(self.labels)) if not is_body_label(self.labels[i])]
 
     @cached_property
     def toc(self) -> list[TocEntry]:
