@@ -110,3 +110,13 @@ def test_a_new_user_builds_and_checks_an_edition_kept_anywhere(venv, user_env, t
 
     unknown = run([briefing, "validate", str(edition), "--style", "official"], elsewhere, user_env)
     assert unknown.returncode == 1 and "briefing (built-in)" in unknown.stderr, unknown.stderr
+
+
+def test_every_subpackage_is_in_the_wheel():
+    """pyproject.toml lists the packages (fonts/ and styles/ are mapped in): a new subpackage of
+    layout/ missing from the list would install a briefing that cannot import itself."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "layout").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages in pyproject.toml: {sorted(found - listed)}"
