@@ -238,8 +238,9 @@ def _build_all(args: argparse.Namespace) -> int:
     publication = find_publication(args.edition)
     stale, fresh = stale_editions(publication, args.pdf_a)
     if not stale:
-        _say(f"{publication}: nothing to build; all {len(fresh)} editions are up to date "
-             f"({time.perf_counter() - clock:.2f} s)")
+        _say(f"nothing to build; all {len(fresh)} editions are up to date")
+        if not args.quiet and sys.stderr.isatty():
+            print(f"({time.perf_counter() - clock:.2f} s)", file=sys.stderr)
         return ExitCode.OK
     show = Progress(args.quiet).on
     for item in stale:
@@ -276,10 +277,10 @@ def _verify(args: argparse.Namespace) -> int:
     drifts = sum(finding.drift for finding in findings)
     count = len(read_manifest(publication))
     if drifts:
-        _say(f"{drifts} drift{'s' if drifts > 1 else ''} in {publication}")
+        _say(f"{drifts} drift{'s' if drifts > 1 else ''}; output/manifest.json records what was published")
         return ExitCode.CHECK_FAILED
     checked = "inputs, PDFs and rebuilds" if args.rebuild else "inputs and PDFs"
-    _say(f"{publication}: clean; {count} edition{'s' if count != 1 else ''}, {checked} as the manifest records")
+    _say(f"clean: {count} edition{'s' if count != 1 else ''}, {checked} as output/manifest.json records")
     return ExitCode.OK
 
 
@@ -288,8 +289,8 @@ def _new(args: argparse.Namespace) -> int:
     created = new_edition(publication, args.edition_id)
     for line in created.todo:
         _say(f"note: {line}")
-    _say(f"wrote {created.path}; fill in the chapter and its article (each TODO), then briefing validate "
-         f"{created.path}")
+    shown = os.path.relpath(created.path) if not os.path.relpath(created.path).startswith("..") else created.path
+    _say(f"wrote {shown}; fill in each TODO (the chapter, its article), then: briefing validate {shown}")
     return ExitCode.OK
 
 

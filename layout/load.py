@@ -90,8 +90,8 @@ class _IssueBuilder:
             self.problems.append(Problem(self.doc.locate_char(path, char), _control_message(char, raw), key_path))
         if value.lstrip().startswith(PLACEHOLDER):
             self.problems.append(self.doc.problem(
-                path, f"{quote(value)} is a stub left to fill in; fill this in (replace the text after "
-                      f"'{PLACEHOLDER}'), or remove the entry"))
+                path, f"{quote(value)} is a stub left to fill in; fill this in (write the text in its "
+                      "place), or remove the entry"))
         # Decomposed text (NFD, as macOS copies it: e + U+0301) is drawn as its composed form.
         self.texts.extend((unicodedata.normalize("NFC", piece), where, key_path)
                           for piece, where in self.doc.segments(path))

@@ -108,8 +108,8 @@ def test_the_editors_month(publication, capsys):
     stub_line = next(n for n, line in enumerate(text.splitlines(), 1) if "TODO: the article's text" in line)
     assert code == 1 and re.search(rf"2021-11\.yaml:{stub_line}:\d+: chapters\[0\]\.articles\[0\]\.body: .*fill this in",
                                    said), said
-    started.write_text(text.replace("TODO: the chapter's title, without its number", "标准进展")
-                       .replace("TODO: the article's title, without its number", "一篇短文")
+    started.write_text(text.replace("TODO: the chapter's title", "标准进展")
+                       .replace("TODO: the article's title", "一篇短文")
                        .replace("TODO: the article's text", "全国碳市场累计成交量达到 1.79 亿吨。"), "utf-8")
 
     # build --all builds all four, records them; verify is clean
@@ -130,7 +130,7 @@ def test_the_editors_month(publication, capsys):
     assert any(name.endswith(".ttf") for name in editions["2021-10"]["inputs"])
     assert editions["2021-10"]["versions"]["briefing-layout"] and editions["2021-10"]["versions"]["reportlab"]
     code, said = run(capsys, "verify", str(publication))
-    assert code == 0 and "clean; 4 editions" in said, said
+    assert code == 0 and "clean: 4 editions" in said, said
 
     # a second run with nothing changed builds nothing and says so
     times = {key: (output / f"{key}.pdf").stat().st_mtime_ns for key in editions}

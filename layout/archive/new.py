@@ -118,9 +118,10 @@ def _compose(edition_id: str, latest: Path, source: str, data: dict, edition: di
     lines += ["", "chapters:"]
     if titles:
         lines.append(f"  # {latest.stem}'s chapters were: {', '.join(titles)}")
-    lines += ["  - title: " + _scalar(f"{PLACEHOLDER}: the chapter's title, without its number"),
+    lines += ["  # titles without their numbers: the program numbers chapters 一、二、… and articles 1.1, 1.2, …",
+              "  - title: " + _scalar(f"{PLACEHOLDER}: the chapter's title"),
               "    articles:",
-              "      - title: " + _scalar(f"{PLACEHOLDER}: the article's title, without its number"),
+              "      - title: " + _scalar(f"{PLACEHOLDER}: the article's title"),
               "        body: |             # CommonMark: a blank line between paragraphs",
               f"          {PLACEHOLDER}: the article's text",
               "        # sources:          # optional",
