@@ -45,25 +45,13 @@ from reportlab import Version as REPORTLAB_VERSION
 
 from layout import __version__
 from layout.errors import BriefingError
+from layout.variants import DEFAULT_VARIANT, VARIANTS, Variant  # noqa: F401 - re-exported
 
 ICC_PROFILE = "sRGB-v2.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 REVISION_KEY = "/BriefingRevision"
 
 
-@dataclass(frozen=True)
-class Variant:
-    flavour: str | None
-    """pikepdf's PDF/A flavour ('1b', '2b'), or None for a plain PDF."""
-    description: str
-
-
-VARIANTS = {
-    "1b": Variant("1b", "PDF/A-1b (ISO 19005-1 = GB/T 23286.1), level B"),
-    "2b": Variant("2b", "PDF/A-2b (ISO 19005-2), level B"),
-    "none": Variant(None, "plain PDF 1.4, no PDF/A declaration"),
-}
-DEFAULT_VARIANT = "1b"
 
 
 @dataclass(frozen=True)

@@ -28,16 +28,19 @@ import traceback
 import unicodedata
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from layout import __version__
-from layout.archival import DEFAULT_VARIANT, VARIANTS
 from layout.archive.incremental import build_stale, find_publication, stale_editions
-from layout.archive.manifest import built_from, read_manifest, record_build
-from layout.archive.new import new_edition
-from layout.archive.verify import verify
-from layout.build import build_edition, check_output
-from layout.check import CheckResult, check_pdf
 from layout.errors import BriefingError, ExitCode, InputError
 from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
+from layout.variants import DEFAULT_VARIANT, VARIANTS
+
+if TYPE_CHECKING:
+    from layout.check import CheckResult
+
+# layout.build, layout.check (ReportLab, pikepdf) and the archive's commands are imported where
+# they are used: `briefing build --all` with nothing to do must not wait for them.
 
 SLOW_BUILD = 1.0
 """Seconds: a build slower than this says how long each stage took."""
@@ -198,6 +201,8 @@ def _command(args: argparse.Namespace) -> int:
         return _new(args)
     if args.command == "verify":
         return _verify(args)
+    from layout.build import build_edition, check_output
+
     if args.command == "build":
         progress = Progress(args.quiet)
         if args.output is not None:
@@ -207,6 +212,8 @@ def _command(args: argparse.Namespace) -> int:
         prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress, args.strict)
         print_warnings(prepared.warnings, prepared.notes)
         if output == Path(os.path.abspath(default_output(args.edition))):
+            from layout.archive.manifest import built_from, record_build
+
             record_build(publication_folder(args.edition),
                          built_from(args.edition, output, rendered.pdf, prepared, rendered, args.pdf_a, args.style))
         seconds = time.perf_counter() - clock
@@ -221,6 +228,8 @@ def _command(args: argparse.Namespace) -> int:
         _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
     if args.command == "check":
+        from layout.check import check_pdf
+
         results = check_pdf(args.pdf, args.style, Progress(args.quiet))
         code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         _say(lambda: print_checks(results, args.json))
@@ -270,6 +279,9 @@ def _build_all(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from layout.archive.manifest import read_manifest
+    from layout.archive.verify import verify
+
     publication = find_publication(args.publication)
     findings = verify(publication, args.rebuild)
     for finding in findings:
@@ -285,6 +297,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from layout.archive.new import new_edition
+
     publication = find_publication(args.publication)
     created = new_edition(publication, args.edition_id)
     for line in created.todo:

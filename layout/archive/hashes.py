@@ -119,13 +119,14 @@ def program_files() -> list[Path]:
 
 
 def versions(hashes: HashCache) -> dict[str, str]:
-    """The program's version and a digest of its source, Python's, qpdf's and the libraries'."""
+    """The program's version and a digest of its source, Python's and the libraries'.
+
+    Read from the distributions' metadata, without importing them (a run with nothing to do
+    stays fast). qpdf is not named: pikepdf's wheels carry their own, so pikepdf's version
+    stands for it."""
     package = Path(__file__).resolve().parent.parent
     source = hashlib.sha256()
     for path in program_files():
         source.update(f"{path.relative_to(package).as_posix()}\0{hashes.hash(path)}\n".encode())
-    import pikepdf
-
     return {"briefing-layout": __version__, "briefing-layout source": source.hexdigest(),
-            "python": platform.python_version(), "qpdf": pikepdf.__libqpdf_version__,
-            **dict(_library_versions())}
+            "python": platform.python_version(), **dict(_library_versions())}
