@@ -39,17 +39,16 @@ class PublicationError(BriefingError):
 
 
 def find_publication(where: Path | None) -> Path:
-    """The publication folder: ``where`` (default the working directory) if it has ``issues/``,
-    its parent when it is ``issues/``, else the nearest folder above with ``issues/``."""
+    """The publication folder: ``where`` if it has ``issues/`` (its parent when it is ``issues/``);
+    without ``where``, the working directory or the nearest folder above it with ``issues/``."""
     start = Path(os.path.abspath(where if where is not None else Path.cwd()))
-    if start.is_file():
-        start = start.parent
     if start.name == ISSUES and start.is_dir():
         return start.parent
-    for folder in (start, *start.parents):
+    for folder in (start, *start.parents) if where is None else (start,):
         if (folder / ISSUES).is_dir():
             return folder
-    raise PublicationError(f"{start}: no {ISSUES}/ folder here or above; give the publication folder (the one "
+    above = " here or above" if where is None else ""
+    raise PublicationError(f"{start}: no {ISSUES}/ folder{above}; give the publication folder (the one "
                            f"holding {ISSUES}/), or run the command inside it")
 
 

@@ -106,6 +106,8 @@ def rebuild_digest(edition: Path, style: str | None, variant: str) -> tuple[str 
 
 def _rebuilds(publication: Path, manifest: dict, editions: dict[str, Path], jobs: int | None) -> list[Finding]:
     keys = [key for key in sorted(manifest) if key in editions]
+    if not keys:
+        return []
     arguments = [(editions[key], (manifest[key].get("options") or {}).get("style"),
                   (manifest[key].get("options") or {}).get("pdf_a", "1b")) for key in keys]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(keys) or 1))
