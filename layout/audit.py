@@ -314,6 +314,12 @@ def _kind(char: str) -> str:
     return "latin" if char.isalnum() else "other"
 
 
+def _url_break_allowed(before: str, after: str) -> bool:
+    """A web address may break between ``before`` and ``after`` (Chicago: after / = &, not inside //;
+    before . ? # - _ ~ % @)."""
+    return (before in URL_BREAK_AFTER and not before == after == "/") or after in URL_BREAK_BEFORE
+
+
 @dataclass(frozen=True)
 class _Role:
     size: float
@@ -565,7 +571,11 @@ class _Auditor:
                 self.report.checked["URL breaks"] += 1
                 self._url_starts.add(id(following))
                 before, after = text[-1], following.text[0]
-                allowed = (before in URL_BREAK_AFTER and not before == after == "/") or after in URL_BREAK_BEFORE
+                allowed = _url_break_allowed(before, after)
+                part = text[match.start():]
+                forced = not any(_url_break_allowed(a, b) for a, b in zip(part, part[1:] + after))
+                if forced:  # the line holds no place the rules allow: any break is the only one
+                    continue
                 if not allowed or before == "-":
                     self._find("URL breaks", row, f"{match.group()[:60]} broken between {before!r} and {after!r}")
                 elif len(tail := joined[len(text):match.end()]) < URL_MIN_TAIL or _LAST_PART.fullmatch(tail):

@@ -20,8 +20,9 @@ from functools import partial
 from pathlib import Path
 
 from layout.archival import DEFAULT_VARIANT, VARIANTS, make_archival
+from layout.colour import is_device_cmyk
 from layout.document import Rendered, edition_metadata, render_pdf
-from layout.errors import BriefingError, InputError, Problem, as_errors
+from layout.errors import ERROR, BriefingError, InputError, Problem, as_errors, note
 from layout.fonts import check_coverage, find_font_file, register_fonts
 from layout.images import policy_for
 from layout.load import load_issue
@@ -29,6 +30,7 @@ from layout.model import Figure, Issue
 from layout.pages.figures import figure_notices
 from layout.pages.typeset import Typesetter
 from layout.pdfrecord import record_layout
+from layout.print.variant import PrintSetup, finish_print
 from layout.publication import DEFAULT_STYLE, default_output, find_style, publication_folder
 from layout.styles import load_style
 
@@ -53,6 +55,8 @@ class Prepared:
     """Every file the build reads: edition, style chain, figures, fonts."""
     warnings: list[Problem] = field(default_factory=list)
     """Problems of severity warning: the caller prints them; the build goes on."""
+    printing: PrintSetup | None = None
+    """The print variant's setup (``--print`` or ``print: true`` in the style), or None."""
     notes: list[Problem] = field(default_factory=list)
     """What the build did on its own (a figure's colours converted for PDF/A): printed, never
     counted as a warning."""
@@ -86,13 +90,15 @@ def check_environment() -> None:
 
 def prepare(edition: Path, style: str | None = None, progress: Progress | None = None,
             timings: dict[str, float] | None = None, strict: bool = False,
-            variant: str = DEFAULT_VARIANT) -> Prepared:
+            variant: str = DEFAULT_VARIANT, printing: PrintSetup | None = None) -> Prepared:
     """Load and check everything that needs no layout; raise InputError with all problems found.
 
     ``style`` (``--style``) is a name or a path relative to the working directory; the edition's
     ``style:`` is a name or a path relative to the edition (layout.publication: the lookup order).
     With ``strict``, warnings are raised as errors. ``variant`` decides what figures' pixels
-    become (layout.images), and so the notes."""
+    become (layout.images), and so the notes. ``printing`` (``--print``; a style's ``print: true``
+    asks for the default setup) makes the print variant (layout.print): under 150 ppi a figure
+    is then an error, unless ``printing.allow_low_res``."""
     timings = {} if timings is None else timings
     stages = _Stages(timings, progress)
     check_environment()
@@ -106,20 +112,39 @@ def prepare(edition: Path, style: str | None = None, progress: Progress | None =
             style_path = find_style(issue.edition.style or DEFAULT_STYLE, publication,
                                     relative_to=edition.absolute().parent)
         loaded_style = load_style(style_path, publication)
+        loaded_style = dataclasses.replace(loaded_style, device_cmyk=VARIANTS[variant].flavour is None)
+        if printing is not None and not printing.requested:
+            printing = printing if loaded_style.print else None
+        elif printing is None and loaded_style.print:
+            printing = PrintSetup()
     with stages.stage("fonts"):
         fonts = register_fonts(loaded_style)
     with stages.stage("coverage"):
         check_coverage(issue, loaded_style, fonts)
     typesetter = Typesetter(loaded_style, fonts, policy_for(VARIANTS[variant].flavour))
-    figures = figure_notices(typesetter, issue)
+    figures = figure_notices(typesetter, issue, printing is not None, printing is not None and printing.allow_low_res)
+    figures += cmyk_notes(loaded_style, variant)
+    if errors := [problem for problem in figures if problem.severity == ERROR]:
+        raise InputError(errors)
     warnings = list(issue.warnings) + [problem for problem in figures if problem.is_warning]
     if strict and warnings:
         raise InputError(as_errors(warnings))
     fonts_read = [find_font_file(spec.file, loaded_style) for spec in loaded_style.fonts.faces.values()]
     inputs = [edition, style_path, *{location.file for location in loaded_style.locations.values()},
               *_figures(issue), *(path for path in fonts_read if path is not None)]
-    return Prepared(issue, typesetter, timings, inputs, warnings,
+    return Prepared(issue, typesetter, timings, inputs, warnings, printing,
                     [problem for problem in figures if not problem.is_warning])
+
+
+def cmyk_notes(style, variant: str) -> list[Problem]:
+    """A note for each cmyk() colour of ``style`` drawn as RGB because ``variant`` is PDF/A
+    (layout.colour: DeviceCMYK needs a CMYK output intent; ours is sRGB)."""
+    if VARIANTS[variant].flavour is None:
+        return []
+    return [note(style.locate(("colors", name)), f"colour '{value}' is drawn as {style.color(name)} (sRGB): "
+                 f"PDF/A-{variant} with an sRGB output intent does not allow DeviceCMYK; build with "
+                 "--pdf-a none to keep it CMYK", f"colors.{name}")
+            for name, value in style.colors.items() if is_device_cmyk(value)]
 
 
 def _figures(issue: Issue) -> list[Path]:
@@ -129,7 +154,7 @@ def _figures(issue: Issue) -> list[Path]:
 
 def build_edition(edition: Path, output: Path | None, style: str | None = None,
                   variant: str = DEFAULT_VARIANT, progress: Progress | None = None,
-                  strict: bool = False) -> tuple[Prepared, Rendered]:
+                  strict: bool = False, printing: PrintSetup | None = None) -> tuple[Prepared, Rendered]:
     """Render ``edition`` and write it to ``output`` as ``variant`` (see layout.archival).
 
     With ``output`` None nothing is written (``briefing validate``): every other stage runs,
@@ -137,20 +162,28 @@ def build_edition(edition: Path, output: Path | None, style: str | None = None,
     if output is not None:
         check_output(output, [edition])
     timings: dict[str, float] = {}
-    prepared = prepare(edition, style, progress, timings, strict, variant)
+    prepared = prepare(edition, style, progress, timings, strict, variant, printing)
     if output is not None:
         check_output(output, prepared.inputs)
     stages = _Stages(timings, progress)
     with stages.stage("render"):
-        rendered = render_pdf(prepared.typesetter, prepared.issue)
+        rendered = render_pdf(prepared.typesetter, prepared.issue, prepared.printing)
     with stages.stage("archival"):
         metadata = edition_metadata(prepared.typesetter, prepared.issue)
-        annotate = partial(record_layout, style=prepared.typesetter.style, variant=variant)
+        annotate = partial(finish, style=prepared.typesetter.style, variant=variant, printing=prepared.printing)
         rendered = dataclasses.replace(rendered, pdf=make_archival(rendered.pdf, metadata, variant, annotate))
     if output is not None:
         with stages.stage("write"):
             write_atomic(output, rendered.pdf)
     return prepared, rendered
+
+
+def finish(pdf, style, variant: str, printing: PrintSetup | None) -> None:
+    """What the build adds to the rendered PDF before it is validated: the layout record, and
+    for print the page boxes and crop marks."""
+    record_layout(pdf, style=style, variant=variant)
+    if printing is not None:
+        finish_print(pdf, printing.bleed)
 
 
 def check_output(output: Path, inputs: list[Path]) -> None:

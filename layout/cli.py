@@ -7,6 +7,7 @@
     briefing new YYYY-MM [--in PUBLICATION]
     briefing build --all [PUBLICATION] [--pdf-a …] [--strict] [--quiet] [--jobs N]
     briefing verify [PUBLICATION] [--rebuild]
+    briefing sign FILE.pdf --key KEY.pem --cert CERT.pem [--visible] [-o SIGNED.pdf] [--timestamp-url URL]
 
 Exit codes: 0 ok, 1 input error (each printed as file:line:col: …, or ``what; what to do``)
 or a failed check, 2 usage, 70 internal error (rerun with --traceback and report it), 130
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import json
 import os
 import signal
@@ -28,19 +30,19 @@ import traceback
 import unicodedata
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
 from layout import __version__
 from layout.archive.incremental import build_stale, find_publication, stale_editions
+from layout.build import build_edition, check_output, write_atomic
+from layout.check import CheckResult, check_pdf
 from layout.errors import BriefingError, ExitCode, InputError
+from layout.print.impose import impose_file
+from layout.print.variant import PrintSetup
 from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
 from layout.variants import DEFAULT_VARIANT, VARIANTS
 
-if TYPE_CHECKING:
-    from layout.check import CheckResult
-
-# layout.build, layout.check (ReportLab, pikepdf) and the archive's commands are imported where
-# they are used: `briefing build --all` with nothing to do must not wait for them.
+PASSPHRASE_VARIABLE = "BRIEFING_KEY_PASSPHRASE"
+"""Where ``sign`` reads the key's passphrase (never from the command line)."""
+TIMESTAMP_VARIABLE = "BRIEFING_TIMESTAMP_URL"
 
 SLOW_BUILD = 1.0
 """Seconds: a build slower than this says how long each stage took."""
@@ -70,6 +72,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a", help=pdf_a_help)
     build.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _print_options(build)
     validate = commands.add_parser("validate", help="run the whole build (layout, archival finishing and its "
                                                     "validation) without writing the PDF")
     validate.add_argument("edition", type=Path)
@@ -78,6 +81,10 @@ def make_parser() -> argparse.ArgumentParser:
                           help=pdf_a_help)
     validate.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _print_options(validate)
+    impose = commands.add_parser("impose", help="a saddle-stitch booklet: A4 pages two-up on A3 sheets")
+    impose.add_argument("pdf", type=Path)
+    impose.add_argument("-o", "--output", type=Path, help="the booklet (default: FILE-booklet.pdf beside FILE)")
     check = commands.add_parser("check", help="audit a built PDF: PDF/A, fonts, metadata, TOC, footers, links, "
                                               "typography; reads only the PDF")
     check.add_argument("pdf", type=Path)
@@ -97,10 +104,32 @@ def make_parser() -> argparse.ArgumentParser:
     verify.add_argument("--rebuild", action="store_true",
                         help="also rebuild every edition in a temporary folder and compare the bytes")
     verify.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    _add_sign_parser(commands)
     styles = commands.add_parser("styles", help="list the styles a name can reach, and where each comes from")
     styles.add_argument("where", type=Path, nargs="?", default=None,
                         help="an edition or a publication folder (default: the working directory)")
     return parser
+
+
+def _add_sign_parser(commands) -> None:
+    sign = commands.add_parser("sign", help="add a PAdES signature with the publisher's key and certificate "
+                                            "(needs pyHanko: pip install 'briefing-layout[sign]')")
+    sign.add_argument("pdf", type=Path, help="the PDF briefing build wrote")
+    sign.add_argument("--key", type=Path, required=True,
+                      help=f"private key, PEM or DER; its passphrase from ${PASSPHRASE_VARIABLE}, else asked")
+    sign.add_argument("--cert", type=Path, required=True,
+                      help="the key's certificate, PEM or DER (further certificates in the file, the CA chain, "
+                           "are embedded too)")
+    sign.add_argument("-o", "--output", type=Path,
+                      help="signed PDF to write (default: FILE.signed.pdf beside FILE; FILE itself only when "
+                           "named here)")
+    sign.add_argument("--visible", action="store_true",
+                      help="draw the signature (signer, time, reason) at the bottom right of the last page "
+                           "with room for it")
+    sign.add_argument("--timestamp-url", default=os.environ.get(TIMESTAMP_VARIABLE) or None,
+                      help=f"RFC 3161 timestamp server: PAdES B-T instead of B-B (default: ${TIMESTAMP_VARIABLE})")
+    sign.add_argument("--reason", help="why it is signed, e.g. 正式发布")
+    sign.add_argument("--location", help="where it is signed, e.g. 北京")
 
 
 class Progress:
@@ -201,17 +230,16 @@ def _command(args: argparse.Namespace) -> int:
         return _new(args)
     if args.command == "verify":
         return _verify(args)
-    from layout.build import build_edition, check_output
-
     if args.command == "build":
         progress = Progress(args.quiet)
         if args.output is not None:
             check_output(args.output, [args.edition])  # -o "" is no file, not the working directory
         output = Path(os.path.abspath(args.output if args.output is not None else default_output(args.edition)))
         clock = time.perf_counter()
-        prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress, args.strict)
+        prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress, args.strict,
+                                           _printing(args))
         print_warnings(prepared.warnings, prepared.notes)
-        if output == Path(os.path.abspath(default_output(args.edition))):
+        if output == Path(os.path.abspath(default_output(args.edition))) and _printing(args) is None:
             from layout.archive.manifest import built_from, record_build
 
             record_build(publication_folder(args.edition),
@@ -223,17 +251,22 @@ def _command(args: argparse.Namespace) -> int:
             print(f"stages: {stages}", file=sys.stderr)
         return ExitCode.OK
     if args.command == "validate":
-        prepared, _ = build_edition(args.edition, None, args.style, args.pdf_a, Progress(args.quiet), args.strict)
+        prepared, _ = build_edition(args.edition, None, args.style, args.pdf_a, Progress(args.quiet), args.strict,
+                                    _printing(args))
         print_warnings(prepared.warnings, prepared.notes)
         _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
     if args.command == "check":
-        from layout.check import check_pdf
-
         results = check_pdf(args.pdf, args.style, Progress(args.quiet))
         code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         _say(lambda: print_checks(results, args.json))
         return code
+    if args.command == "sign":
+        return _sign(args)
+    if args.command == "impose":
+        output, sheets = impose_file(args.pdf, args.output)
+        _say(f"wrote {output} ({sheets} sheets, {sheets * 4} pages)")
+        return ExitCode.OK
     return _list_styles(args.where)
 
 
@@ -306,6 +339,48 @@ def _new(args: argparse.Namespace) -> int:
     shown = os.path.relpath(created.path) if not os.path.relpath(created.path).startswith("..") else created.path
     _say(f"wrote {shown}; fill in each TODO (the chapter, its article), then: briefing validate {shown}")
     return ExitCode.OK
+
+
+def _sign(args: argparse.Namespace) -> int:
+    """``briefing sign``: the input is replaced only when -o names it."""
+    try:
+        from layout import sign
+    except ImportError:
+        raise BriefingError("signing needs pyHanko, which is not installed; pip install "
+                            "'briefing-layout[sign]'") from None
+    output = args.output if args.output is not None else args.pdf.with_name(args.pdf.stem + ".signed.pdf")
+    check_output(output, [args.key, args.cert])
+    passphrase = None
+    if sign.key_is_encrypted(args.key):
+        typed = os.environ.get(PASSPHRASE_VARIABLE)
+        if typed is None:
+            if not sys.stdin.isatty():
+                raise BriefingError(f"{args.key}: the key is encrypted; set {PASSPHRASE_VARIABLE}, or run "
+                                    "on a terminal to be asked for its passphrase")
+            typed = getpass.getpass(f"passphrase for {args.key}: ")
+        passphrase = typed.encode("utf-8")
+    credentials = sign.load_credentials(args.key, args.cert, passphrase)
+    signed = sign.sign_pdf(sign.read_input(args.pdf, "PDF"), credentials, args.visible, args.reason,
+                           args.location, args.timestamp_url, str(args.pdf))
+    write_atomic(output, signed)
+    level = "B-T, timestamped" if args.timestamp_url else "B-B"
+    _say(f"signed {output} (PAdES {level}, {'visible' if args.visible else 'invisible'}, "
+         f"by {credentials.subject})")
+    return ExitCode.OK
+
+
+def _print_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--print", action="store_true", dest="print_variant",
+                        help="the print variant: bleed, crop marks, chapters on rectos, pages to a multiple of 4")
+    parser.add_argument("--allow-low-res", action="store_true",
+                        help="with --print: figures under 150 ppi are warnings, not errors")
+
+
+def _printing(args: argparse.Namespace) -> PrintSetup | None:
+    """--print; --allow-low-res alone is kept for a style with ``print: true``."""
+    if not (args.print_variant or args.allow_low_res):
+        return None
+    return PrintSetup(allow_low_res=args.allow_low_res, requested=args.print_variant)
 
 
 def _list_styles(where: Path | None) -> int:

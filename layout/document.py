@@ -6,7 +6,8 @@ each page's end, after its text, so extractors read them last.
 
 Pages, in order: the cover (template ``cover``: no footer), the table of contents
 (``front``: footer with a roman folio), the chapters (``body``: footer with folios from
-1), the closing page (``back``). The PDF's page labels match the printed folios
+1), the closing page (``back``). The print variant (``layout.print``) adds blank pages
+(``blank``) before a recto start and at the end, and mirrors the footers. The PDF's page labels match the printed folios
 (i, ii, … then 1, 2, …), so "go to page 12" in a viewer shows folio 12.
 """
 
@@ -30,6 +31,7 @@ from layout.pages.flowables import Heading, KeepHeads
 from layout.pages.footer import plan_footer
 from layout.pages.toc import TableOfContents
 from layout.pages.typeset import Typesetter
+from layout.print.variant import BLANK_TEMPLATE, PadPages, PrintSetup, RectoBreak, is_verso
 
 MAX_PASSES = 3 + MAX_ROUNDS
 """The TOC needs two passes (see layout.pages.toc); page fill may add one per tightening
@@ -97,7 +99,7 @@ def plan_fixed_text(typesetter: Typesetter, issue: Issue):
 
 
 class BriefingDocument(BaseDocTemplate):
-    def __init__(self, buffer, typesetter: Typesetter, issue: Issue):
+    def __init__(self, buffer, typesetter: Typesetter, issue: Issue, printing: PrintSetup | None = None):
         style = typesetter.style
         page = style.page
         metadata = edition_metadata(typesetter, issue)
@@ -114,17 +116,20 @@ class BriefingDocument(BaseDocTemplate):
         )
         self.typesetter = typesetter
         self.issue = issue
+        self.printing = printing
         self.body_start: int | None = None
         self.fill: PageFill | None = None
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
         cover, self.footer = plan_fixed_text(typesetter, issue)
         self.addPageTemplates([
-            PageTemplate("cover", [frame], onPage=lambda canvas, doc: draw_cover(canvas, typesetter, cover)),
+            PageTemplate("cover", [frame], onPage=lambda canvas, doc: draw_cover(
+                canvas, typesetter, cover, printing.bleed if printing else 0.0)),
             # Footers are drawn at the page's end, after its text: extractors read the body first.
             PageTemplate("front", [frame], onPageEnd=self.draw_front_footer),
             PageTemplate("body", [frame], onPage=self.start_body_page, onPageEnd=self.draw_body_footer),
             PageTemplate("back", [frame], onPage=self.start_body_page, onPageEnd=self.draw_body_footer),
+            PageTemplate(BLANK_TEMPLATE, [frame]),
         ])
 
     def beforeDocument(self):
@@ -147,7 +152,10 @@ class BriefingDocument(BaseDocTemplate):
         self.draw_footer(canvas, self.folio(canvas.getPageNumber()))
 
     def draw_footer(self, canvas, folio: str) -> None:
-        self.footer.draw(canvas, self.typesetter, folio)
+        if self.printing is not None and is_verso(canvas.getPageNumber()):
+            self.footer.draw(canvas, self.typesetter, folio, mirrored=True)
+        else:
+            self.footer.draw(canvas, self.typesetter, folio)
 
     def afterFlowable(self, flowable):
         if self.fill is not None:
@@ -156,14 +164,20 @@ class BriefingDocument(BaseDocTemplate):
             self.notify("TOCEntry", (flowable.anchor, self.folio(self.page)))
 
 
-def build_story(typesetter: Typesetter, issue: Issue) -> list:
+def build_story(typesetter: Typesetter, issue: Issue, printing: PrintSetup | None = None) -> list:
     toc = TableOfContents(typesetter)
     chapters = build_chapters(typesetter, issue.chapters)
-    story = [NextPageTemplate("front"), PageBreak(),
-             typesetter.make_paragraph(typesetter.style.wording.toc_title, "toc_title"), toc, PageFill(chapters),
-             NextPageTemplate("body"), PageBreak(), *chapters]
+    if printing is None:
+        front, body = [NextPageTemplate("front"), PageBreak()], [NextPageTemplate("body"), PageBreak()]
+    else:  # the TOC and every chapter on a recto
+        front, body = [RectoBreak("front")], [RectoBreak("body")]
+        chapters = [RectoBreak("body") if type(flowable) is PageBreak else flowable for flowable in chapters]
+    story = [*front, typesetter.make_paragraph(typesetter.style.wording.toc_title, "toc_title"), toc,
+             PageFill(chapters), *body, *chapters]
     if issue.back_page:
         story += [NextPageTemplate("back"), PageBreak(), *build_back_page(typesetter, issue.back_page, issue.edition.revision)]
+    if printing is not None:
+        story.append(PadPages())
     return story
 
 
@@ -174,12 +188,12 @@ class Rendered:
     passes: int
 
 
-def render_pdf(typesetter: Typesetter, issue: Issue) -> Rendered:
-    """Lay out ``issue``; the PDF's bytes are identical for identical inputs."""
+def render_pdf(typesetter: Typesetter, issue: Issue, printing: PrintSetup | None = None) -> Rendered:
+    """Lay out ``issue`` (for print with ``printing``); the PDF's bytes are identical for identical inputs."""
     cmap.install()
     buffer = io.BytesIO()
-    document = BriefingDocument(buffer, typesetter, issue)
-    story = build_story(typesetter, issue)
+    document = BriefingDocument(buffer, typesetter, issue, printing)
+    story = build_story(typesetter, issue, printing)
     document.fill = next(flowable for flowable in story if isinstance(flowable, PageFill))
     passes = document.multiBuild(story, maxPasses=MAX_PASSES)
     return Rendered(buffer.getvalue(), document.page, passes)

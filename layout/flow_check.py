@@ -55,6 +55,8 @@ def check_short_pages(view: PdfView) -> CheckResult:
     chapters = _chapter_pages(view)
     problems = []
     for index in pages[:-1] if pages and pages[-1] == len(view.labels) - 1 else pages:
+        if view.blank(index):
+            continue
         text_lines = len(view.lines(index)) - 1  # the footer is the last line (checked elsewhere)
         if text_lines <= SHORT_PAGE and index not in chapters and not view.pdf.pages[index].get_images():
             first = view.lines(index)[0].text[:20] if text_lines > 0 else ""

@@ -21,6 +21,10 @@ from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml, v
 MIN_YEAR, MAX_YEAR = 1900, 2100
 PLACEHOLDER = "TODO"
 """A text starting with this is a stub left to fill in (``briefing new`` writes them): refused."""
+MAX_TEXT = 200_000
+"""Characters of text in one edition (the reference has about 26,000: 30 pages). Above it a
+build would run for minutes (about 150 pages a minute on a small machine); the body that
+crosses it is refused at its line, so every accepted edition builds in well under 30 s."""
 
 
 def load_issue(path: Path) -> Issue:
@@ -78,6 +82,8 @@ class _IssueBuilder:
         self.doc = doc
         self.problems: list[Problem] = []
         self.texts: list[tuple[str, Location, str]] = []
+        self.length = 0
+        """Characters of text read so far (for ``MAX_TEXT``)."""
 
     def text(self, path: KeyPath) -> str:
         """The string at ``path`` in NFC, recorded line by line with its locations for the
@@ -176,8 +182,16 @@ class _IssueBuilder:
 
     def body(self, path: KeyPath) -> tuple[Block, ...]:
         where = self.doc.locate(path)
+        text = self.text(path)
+        self.length += len(text)
+        if self.length > MAX_TEXT:
+            if self.length - len(text) <= MAX_TEXT:  # the body that crosses the limit, once
+                self._problem(path, f"the edition's text passes {MAX_TEXT:,} characters here (about 150 "
+                                    "pages; a monthly edition has about 30,000); split it into several "
+                                    "editions or shorten it")
+            return (Paragraph((Run(""),), where),)
         parser = BodyParser(where, format_key_path(path), self.doc.path.parent)
-        blocks = parser.parse(self.text(path))
+        blocks = parser.parse(text)
         self.problems.extend(parser.problems)
         if not blocks:
             self._problem(path, "the text has no paragraphs; write at least one")

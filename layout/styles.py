@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from layout import colour
+from layout.colour import is_device_cmyk, parse_colour
 from layout.errors import InputError, Location, Problem
 from layout.publication import find_style, font_dirs, is_path
 from layout.style_values import TEMPLATE_FIELDS, check_values, template_problem
@@ -85,7 +87,7 @@ class TextStyle:
     size: Length = _len("10.5pt")
     leading: Length = _len("1.6em")
     color: str = "text"
-    """A name from ``colors`` or #rrggbb."""
+    """A name from ``colors``, #rrggbb, gray(g) or cmyk(c, m, y, k) (layout.colour)."""
     align: Literal["left", "center", "right", "justify"] = "left"
     first_line_indent: Length = _len("0pt")
     left_indent: Length = _len("0pt")
@@ -218,7 +220,7 @@ class TableStyle:
     inner_rule: Length = _len("0.5pt")
     """Width of the rule under the header row (and of a grid's inner lines)."""
     rule_color: str = "text"
-    """A name from ``colors`` or #rrggbb."""
+    """A name from ``colors``, #rrggbb, gray(g) or cmyk(c, m, y, k)."""
     width: Literal["full", "auto"] = "full"
     """``full``: the table spans the text frame; ``auto``: as wide as its content needs, at
     most the frame, centred (a browser's auto table layout)."""
@@ -271,6 +273,8 @@ class Style:
     text: TextStyles
     page: PageStyle = field(default_factory=PageStyle)
     colors: dict[str, str] = field(default_factory=lambda: {"text": "#000000"})
+    """Named colours: #rrggbb, gray(g) (0 black … 1 white) or cmyk(c, m, y, k), numbers 0–1.
+    Neutrals are drawn in DeviceGray, so black text prints with K alone (layout.colour)."""
     cover: CoverStyle = field(default_factory=CoverStyle)
     toc: TocStyle = field(default_factory=TocStyle)
     headings: HeadingStyle = field(default_factory=HeadingStyle)
@@ -279,13 +283,23 @@ class Style:
     table: TableStyle = field(default_factory=TableStyle)
     wording: Wording = field(default_factory=Wording)
     language: str = "zh-CN"
+    print: bool = False
+    """Build the print variant (``briefing build --print``): trim and bleed boxes, crop marks,
+    chapters on rectos, mirrored footers, pages padded to a multiple of 4 (``layout.print``)."""
     path: Path = Path("styles/briefing.yaml")
     """Set by the loader: where the style came from (fonts are found relative to it)."""
     locations: dict = field(default_factory=dict, compare=False, repr=False)
     """Set by the loader: key path → Location, for errors found after loading (fonts)."""
+    device_cmyk: bool = field(default=True, compare=False, repr=False)
+    """Set by the build: False under PDF/A, where cmyk() colours are drawn as RGB (layout.colour)."""
 
     def color(self, name: str) -> str:
-        return self.colors.get(name, name)
+        """The colour ``name`` (a name from ``colors`` or a colour) as it is drawn: a chromatic
+        cmyk() as #rrggbb where DeviceCMYK is not allowed (PDF/A; layout.colour)."""
+        value = self.colors.get(name, name)
+        if not self.device_cmyk and is_device_cmyk(value):
+            return "#" + "".join(f"{round(v * 255):02x}" for v in parse_colour(value, device_cmyk=False).rgb)
+        return value
 
     def locate(self, path: KeyPath) -> Location:
         probe = tuple(path)
@@ -380,7 +394,7 @@ def _deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
-_SET_BY_LOADER = ("path", "locations")
+_SET_BY_LOADER = ("path", "locations", "device_cmyk")
 
 
 class _Converter:
@@ -499,19 +513,24 @@ def _check_references(style: Style, converter: _Converter, problems: list[Proble
             if other not in faces:
                 converter.problem(("fonts", "faces", name, "fallback", i),
                                   f"no face named '{other}'; faces: {', '.join(faces)}")
-    colors_ok = re.compile(r"#[0-9a-fA-F]{6}")
     for name, value in style.colors.items():
-        if not colors_ok.fullmatch(value):
-            converter.problem(("colors", name), f"'{value}' is not a colour; write #rrggbb")
+        if (problem := colour.validate(value)) is not None:
+            converter.problem(("colors", name), problem)
     for role in dataclasses.fields(TextStyles):
         text: TextStyle = getattr(style.text, role.name)
         for key in ("font", "bold_font"):
             value = getattr(text, key)
             if value is not None and value not in faces:
                 converter.problem(("text", role.name, key), f"no face named '{value}'; faces: {', '.join(faces)}")
-        if text.color not in style.colors and not colors_ok.fullmatch(text.color):
-            converter.problem(("text", role.name, "color"),
-                              f"'{text.color}' is neither a colour name ({', '.join(style.colors)}) nor #rrggbb")
+        if text.color not in style.colors and colour.validate(text.color) is not None:
+            converter.problem(("text", role.name, "color"), f"'{text.color}' is neither a colour name "
+                                                            f"({', '.join(style.colors)}) nor {colour.FORMS}")
+    for section, key in (("cover", "band_color"), ("cover", "rule_color"), ("headings", "chapter_rule_color"),
+                         ("back", "rule_color")):
+        value = getattr(getattr(style, section), key)
+        if value not in style.colors and colour.validate(value) is not None:
+            converter.problem((section, key), f"'{value}' is neither a colour name ({', '.join(style.colors)}) "
+                                              f"nor {colour.FORMS}")
 
 
 def _check_table(style: Style, converter: _Converter) -> None:
@@ -520,9 +539,9 @@ def _check_table(style: Style, converter: _Converter) -> None:
     if table.header_font is not None and table.header_font not in style.fonts.faces:
         converter.problem(("table", "header_font"), f"no face named '{table.header_font}'; "
                                                     f"faces: {', '.join(style.fonts.faces)}")
-    if table.rule_color not in style.colors and not re.fullmatch(r"#[0-9a-fA-F]{6}", table.rule_color):
+    if table.rule_color not in style.colors and colour.validate(table.rule_color) is not None:
         converter.problem(("table", "rule_color"), f"'{table.rule_color}' is neither a colour name "
-                                                   f"({', '.join(style.colors)}) nor #rrggbb")
+                                                   f"({', '.join(style.colors)}) nor {colour.FORMS}")
     size = style.text.table.size.pt()
     limits = {"outer_rule": (0, 6, "pt"), "inner_rule": (0, 6, "pt"), "padding_x": (0, 3, "em"),
               "padding_y": (0, 3, "em"), "caption_gap": (0, 36, "pt"), "space_before": (0, 72, "pt"),

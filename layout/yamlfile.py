@@ -124,8 +124,15 @@ def read_yaml(path: Path) -> YamlDocument:
             size = len(raw)
     except FileNotFoundError:
         raise InputError([Problem(Location(path), "file not found; check the path")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(Location(path), "is a folder, not a file; name the .yaml file inside it "
+                                  "(an edition is issues/<edition>.yaml)")]) from None
+    except PermissionError:
+        raise InputError([Problem(Location(path), "cannot read the file (permission denied); check its "
+                                  "permissions or run as a user who may read it")]) from None
     except OSError as exc:
-        raise InputError([Problem(Location(path), f"cannot read the file ({exc.strerror})")]) from None
+        raise InputError([Problem(Location(path), f"cannot read the file ({exc.strerror}); check the path "
+                                  "and that the file is a regular, readable file")]) from None
     if size > MAX_BYTES:
         shown = f"{size:,} bytes, " if size > MAX_BYTES + 1 else ""  # a pipe's size is unknown
         raise InputError([Problem(Location(path, 1, 1),

@@ -61,6 +61,19 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)
 
 
+def checked(view) -> list:
+    """Every ``briefing check`` row of ``view`` (a layout.check.PdfView) but Preflight (the suite
+    runs Preflight on every PDF it built, at the end)."""
+    from layout import check
+
+    results = []
+    for row in check.CHECKS:
+        if row is not check.check_pdfa_preflight:
+            result = row(view)
+            results.extend(result if isinstance(result, list) else [result])
+    return results
+
+
 @pytest.fixture(scope="session")
 def reference_pdf_path(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("reference") / "2021-10.pdf"

@@ -308,7 +308,9 @@ def test_plain_pdf_archival_rows_not_applicable(tmp_path, capsys):
     assert main(["build", str(edition), "--pdf-a", "none", "--quiet"]) == 0
     assert main(["check", str(tmp_path / "output" / "tiny.pdf"), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert out.count("N/A ") == 2 and "2 not applicable" in out and "FAIL" not in out
+    # The two archival rows, and the signature row of an unsigned file.
+    assert out.count("N/A ") == 3 and "3 not applicable" in out and "FAIL" not in out
+    assert "N/A   PDF/A (pikepdf validator)" in out and "N/A   signature" in out
 
 
 def _encrypted(path: Path, source: Path) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from layout import check
 from layout.check import PdfView
 from layout.cli import main
 from layout.pages.body import chinese_numeral
 
-from conftest import build, write_edition
+from conftest import build, checked, write_edition
 from pdfread import normalize
 
 DIGITS = "零一二三四五六七八九"
@@ -99,12 +98,3 @@ def test_what_no_page_can_hold_is_refused_at_its_line(tmp_path, capsys, text, ke
     line = next(i for i, source in enumerate(text.splitlines(), 1) if ("a" * 3000 in source or "长" * 3000 in source))
     assert f"{path}:{line}:" in err and f"{key}: " in err and fragment in err, err
 
-
-def checked(view: PdfView) -> list:
-    """Every ``briefing check`` row but Preflight (the suite runs Preflight on every PDF it built, at the end)."""
-    results = []
-    for row in check.CHECKS:
-        if row is not check.check_pdfa_preflight:
-            result = row(view)
-            results.extend(result if isinstance(result, list) else [result])
-    return results

@@ -12,12 +12,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from layout import document
-from layout import check
 from layout.check import PdfView, check_overprint
 from layout.pages import footer
 from layout.pages.cover import CoverPlan, edition_date
 
-from conftest import ROOT, build, write_edition
+from conftest import ROOT, build, checked, write_edition
 
 FONT = "OverprintTestSerif"
 
@@ -185,12 +184,3 @@ def test_well_set_pages_pass_every_row(tmp_path, body, style):
     if body.startswith(CHAIN):  # the rows did look at the chain
         assert " 0 examined" not in details["typography: Han–Latin gap"]
 
-
-def checked(view: PdfView) -> list:
-    """Every ``briefing check`` row but Preflight (the suite runs Preflight on every PDF it built, at the end)."""
-    results = []
-    for row in check.CHECKS:
-        if row is not check.check_pdfa_preflight:
-            result = row(view)
-            results.extend(result if isinstance(result, list) else [result])
-    return results

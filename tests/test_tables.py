@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from layout.audit import TextFrame, audit_typography
 from layout.cli import main
+from layout.colour import parse_colour
 from layout.errors import InputError, Location
 from layout.fonts import register_fonts
 from layout.markup import BodyParser
@@ -143,10 +144,15 @@ def find(page, text: str) -> list[dict] | None:
 
 def table_rules(page) -> list[dict]:
     """Horizontal lines drawn in the table's rule colour, top to bottom."""
-    color = tuple(int(STYLE.color(STYLE.table.rule_color)[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    color = parse_colour(STYLE.color(STYLE.table.rule_color)).values  # a grey: one DeviceGray value
     lines = [line for line in page.lines if line["top"] == pytest.approx(line["bottom"], abs=0.01)
-             and all(abs(a - b) < 0.01 for a, b in zip(line["stroking_color"], color))]
+             and all(abs(a - b) < 0.01 for a, b in zip(_components(line["stroking_color"]), color))]
     return sorted(lines, key=lambda line: line["top"])
+
+
+def _components(colour) -> tuple:
+    """pdfplumber gives a DeviceGray colour as a bare number."""
+    return tuple(colour) if isinstance(colour, (tuple, list)) else (colour,)
 
 
 def table_text(page) -> str:

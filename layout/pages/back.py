@@ -13,9 +13,9 @@ from functools import cache
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.qr import QrCode
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, HRFlowable, Spacer
 
+from layout.colour import reportlab_colour
 from layout.model import BackPage, Revision
 from layout.pages.body import build_blocks
 from layout.pages.typeset import Typesetter
@@ -26,7 +26,7 @@ def build_back_page(typesetter: Typesetter, back: BackPage, revision: Revision |
     block: list[Flowable] = [typesetter.make_paragraph(back.title, "back_title")]
     if style.back.rule_width.pt():
         block.append(HRFlowable(width="100%", thickness=style.back.rule_width.pt(),
-                                color=HexColor(style.color(style.back.rule_color)),
+                                color=reportlab_colour(style.color(style.back.rule_color), style.device_cmyk),
                                 spaceBefore=0, spaceAfter=style.back.rule_gap.pt()))
     block += build_blocks(typesetter, back.blocks, "back_text")
     contacts = [typesetter.make_paragraph(style.wording.contact_line.format(label=c.label, value=c.value),

@@ -22,6 +22,7 @@ from reportlab.lib.colors import toColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from layout.colour import fill_operator, parse_colour, set_fill
 from layout.markup import link_target
 from layout.pages.linebreak import EPSILON, OPEN, CJKStyle, Items, Line, Piece, break_lines, measure
 
@@ -37,13 +38,18 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _rgb(color: Any) -> str:
-    """The ``rg`` operands of a colour name, #rrggbb or ReportLab colour (cached)."""
-    operands = _RGB.get(color)
-    if operands is None:
-        value = toColor(color)
-        operands = _RGB[color] = f"{_num(value.red)} {_num(value.green)} {_num(value.blue)}"
-    return operands
+def _fill(color: Any) -> str:
+    """The fill operator of a colour (cached): DeviceGray for neutrals, so black text prints as K
+    alone (layout.colour); a ReportLab colour object as ``rg``."""
+    operator = _RGB.get(color)
+    if operator is None:
+        if isinstance(color, str) and parse_colour(color) is not None:
+            operator = fill_operator(color)
+        else:
+            value = toColor(color)
+            operator = f"{_num(value.red)} {_num(value.green)} {_num(value.blue)} rg"
+        _RGB[color] = operator
+    return operator
 
 
 class CJKParagraph(Flowable):
@@ -259,7 +265,10 @@ class CJKParagraph(Flowable):
             x = self.bullet_indent
             for piece in self.bullet:
                 canvas.setFont(piece.font_name, piece.font_size)
-                canvas.setFillColor(toColor(piece.color))
+                if isinstance(piece.color, str) and parse_colour(piece.color) is not None:
+                    set_fill(canvas, piece.color)  # DeviceGray for a neutral, as the text (layout.colour)
+                else:
+                    canvas.setFillColor(toColor(piece.color))
                 canvas.drawString(x, baseline, piece.text)
                 x += pdfmetrics.stringWidth(piece.text, piece.font_name, piece.font_size)
         if len(code) > 2:
@@ -303,10 +312,10 @@ class CJKParagraph(Flowable):
         """``glyphs`` (char, x, advance) of one piece: Tf/rg when they change, then Td and TJ."""
         font = pdfmetrics.getFont(piece.font_name)
         size = piece.font_size
-        rgb = _rgb(piece.color)
-        if rgb != state.rgb:
-            code.append(f"{rgb} rg")
-            state.rgb = rgb
+        fill = _fill(piece.color)
+        if fill != state.rgb:
+            code.append(fill)
+            state.rgb = fill
         offset = 0
         for subset, data in font.splitString("".join(g[0] for g in glyphs), canvas._doc):
             name = font.getSubsetInternalName(subset, canvas._doc)

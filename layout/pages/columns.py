@@ -70,26 +70,25 @@ def bind_numbers(items: Items) -> None:
                 items.brk[k] = False
 
 
-def min_content(items: Items) -> float:
-    """Width of the widest piece of ``items`` that cannot be broken."""
+def _widest_piece(items: Items, cut: list[bool]) -> float:
+    """Width of the widest stretch of ``items`` between two items where ``cut`` is true."""
     widest = 0.0
     start = 0
     for k in range(items.n):
-        if items.brk[k] or k == items.n - 1:
+        if cut[k] or k == items.n - 1:
             widest = max(widest, measure(items, start, k)[0])
             start = k + 1
     return widest
+
+
+def min_content(items: Items) -> float:
+    """Width of the widest piece of ``items`` that cannot be broken."""
+    return _widest_piece(items, items.brk)
 
 
 def max_content(items: Items) -> float:
     """Width of ``items`` set on one line (per hard line: the widest)."""
-    widest = 0.0
-    start = 0
-    for k in range(items.n):
-        if items.hard[k] or k == items.n - 1:
-            widest = max(widest, measure(items, start, k)[0])
-            start = k + 1
-    return widest
+    return _widest_piece(items, items.hard)
 
 
 def widest_word(items: Items) -> str:
@@ -122,7 +121,7 @@ def distribute(mins: list[float], maxs: list[float], width: float, full: bool,
             room = width - sum(prefs)
             return [pref + room * need / sum(lack) for pref, need in zip(prefs, lack)]
         maxs = prefs
-    low, high = sum(mins), sum(maxs)
+    high = sum(maxs)
     if high <= width + EPSILON:
         if not full or high <= 0:
             return list(maxs)

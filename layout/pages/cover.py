@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor
-
+from layout.colour import set_fill, set_stroke
 from layout.errors import InputError, Problem
 from layout.model import Edition, Issue
 from layout.pages.cjk import CJKParagraph
@@ -107,18 +106,20 @@ def plan_cover(typesetter: Typesetter, issue: Issue) -> CoverPlan:
                               f"on the page even at {size:.1f}pt; {advice}", key)])
 
 
-def draw_cover(canvas, typesetter: Typesetter, plan: CoverPlan) -> None:
+def draw_cover(canvas, typesetter: Typesetter, plan: CoverPlan, bleed: float = 0.0) -> None:
+    """``bleed`` (print): the band runs that far beyond the page's top and sides."""
     style = typesetter.style
     page, cover = style.page, style.cover
     width, height = page.width.pt(), page.height.pt()
     canvas.saveState()
     if cover.band_height.pt():
-        canvas.setFillColor(HexColor(style.color(cover.band_color)))
-        canvas.rect(0, height - cover.band_height.pt(), width, cover.band_height.pt(), stroke=0, fill=1)
+        set_fill(canvas, style.color(cover.band_color))
+        canvas.rect(0.0 - bleed, height - cover.band_height.pt(), width + 2 * bleed, cover.band_height.pt() + bleed,
+                    stroke=0, fill=1)
     for para, x, y in plan.placed:
         para.drawOn(canvas, x, y)
     if plan.rule_y is not None:
-        canvas.setStrokeColor(HexColor(style.color(cover.rule_color)))
+        set_stroke(canvas, style.color(cover.rule_color))
         canvas.setLineWidth(cover.rule_width.pt())
         canvas.line(width / 2 - cover.rule_length.pt() / 2, plan.rule_y,
                     width / 2 + cover.rule_length.pt() / 2, plan.rule_y)

@@ -19,6 +19,8 @@ from layout.images import (LOW_PPI, ImageInfo, ImagePolicy, conversion, effectiv
                            placed_size)
 from layout.pages.typeset import Typesetter
 
+PRINT_PPI = 300.0
+"""The print variant wants at least this at the placed size (a press's 150 lpi screen, twice over)."""
 SLACK = 1.0
 """Points kept free below a figure as tall as the frame, against rounding at its edge."""
 MIN_SIZE_MM = 15.0
@@ -102,10 +104,12 @@ class FigureFlowable(Flowable):
             self.caption.drawOn(self.canv, 0, 0)
 
 
-def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Problem]:
+def figure_notices(typesetter: Typesetter, issue: model.Issue, printing: bool = False,
+                   allow_low_res: bool = False) -> list[Problem]:
     """A warning for each figure that prints below LOW_PPI where it is placed, or so small
     (under MIN_SIZE_MM on its longer side) that it cannot be read; a note for each whose
-    pixels the PDF variant makes us convert."""
+    pixels the PDF variant makes us convert. For ``printing`` (the print variant), below
+    PRINT_PPI is a warning and below LOW_PPI an error, a warning with ``allow_low_res``."""
     bodies = [(f"chapters[{c}].articles[{a}].body", article.blocks)
               for c, chapter in enumerate(issue.chapters) for a, article in enumerate(chapter.articles)]
     bodies += [("back_page.text", issue.back_page.blocks)] if issue.back_page else []
@@ -116,7 +120,17 @@ def figure_notices(typesetter: Typesetter, issue: model.Issue) -> list[Problem]:
         name, width, height = block.path.name, placed.draw_width, placed.draw_height
         ppi = effective_ppi(placed.info, width, height)
         size = f"{width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
-        if ppi < LOW_PPI:
+        if printing and ppi < PRINT_PPI:
+            need = math.ceil(width / 72 * PRINT_PPI)
+            low = ppi < LOW_PPI
+            what = (f"figure '{name}' prints at {ppi:.0f} ppi ({size}), below {PRINT_PPI:.0f}, and will look "
+                    f"soft in print; use a file at least {need} px wide")
+            if low and not allow_low_res:
+                notices.append(Problem(block.location, f"{what} (under {LOW_PPI:.0f} ppi is refused for print; "
+                                       "--allow-low-res prints it anyway)", key_path))
+            else:
+                notices.append(warning(block.location, what, key_path))
+        elif ppi < LOW_PPI:
             need = math.ceil(width / 72 * LOW_PPI)
             notices.append(warning(block.location, f"figure '{name}' prints at {ppi:.0f} ppi ({size}), below "
                                    f"{LOW_PPI:.0f}, and will look soft in print; use a file at least {need} px "

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, KeepTogether
 from reportlab.platypus.flowables import _listWrapOn
 
+from layout.colour import set_stroke
 from layout.errors import Location
 from layout.pages.cjk import CJKParagraph
 from layout.pages.linebreak import PUNCT, char_kind
@@ -130,7 +130,7 @@ class Heading(HangingText):
             canvas.addOutlineEntry(self.anchor.label, self.anchor.key, self.anchor.level, closed=False)
         super().draw()
         if self.rule_width:
-            canvas.setStrokeColor(HexColor(self.rule_color))
+            set_stroke(canvas, self.rule_color)
             canvas.setLineWidth(self.rule_width)
             y = self.rule_width / 2
             canvas.line(0, y, self.width, y)
@@ -197,6 +197,10 @@ class WithSources(Flowable):
         return self.sources[-1].getSpaceAfter()
 
 
+HEAD_CARRY = 2
+"""Lines of a page-filling head carried to the next page, so its text does not start alone."""
+
+
 class KeepHeads(KeepTogether):
     """The group ReportLab makes of flowables marked ``keepWithNext`` (heads) and the one
     after them (``BaseDocTemplate.keepTogetherClass``).
@@ -215,4 +219,18 @@ class KeepHeads(KeepTogether):
             parts = last.split(aW, aH - used - 1e-3) if aH - used > 0 else []
             if len(parts) >= 2:
                 return [*heads, *parts]
+            carried = self._carry_head_lines(heads, aW, aH)
+            if carried:
+                return [*carried, last]
         return super().split(aW, aH)
+
+    def _carry_head_lines(self, heads: list, aW: float, aH: float) -> list | None:
+        """A head so long that it fills the page leaves no line for what follows it: split
+        the head so that its last ``HEAD_CARRY`` lines go on to the next page with the text."""
+        head = heads[-1]
+        if not isinstance(head, HangingText) or head.title.line_count <= HEAD_CARRY:
+            return None
+        _, used = _listWrapOn(heads[:-1], aW, self.canv)
+        room = aH - used - HEAD_CARRY * head.title.style.leading
+        parts = head.split(aW, room) if room > 0 else []
+        return [*heads[:-1], *parts] if len(parts) == 2 else None

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor
-
+from layout.colour import set_stroke
 from layout.errors import InputError, Problem
 from layout.model import Issue
 from layout.pages.cjk import CJKParagraph
@@ -34,17 +33,24 @@ class FooterPlan:
     bottom: float
     rule_y: float | None
 
-    def draw(self, canvas, typesetter: Typesetter, folio: str) -> None:
+    def draw(self, canvas, typesetter: Typesetter, folio: str, mirrored: bool = False) -> None:
+        """``mirrored`` (a verso in print): the folio at the left, the outside edge, and the
+        copyright flush right."""
         ts = self.typesetter
         page = ts.style.page
         right = page.width.pt() - page.margin_right.pt()
         canvas.saveState()
         if self.rule_y is not None:
-            canvas.setStrokeColor(HexColor(ts.style.color(ts.text_style("footer").color)))
+            set_stroke(canvas, ts.style.color(ts.text_style("footer").color))
             canvas.setLineWidth(page.footer_rule.pt())
             canvas.line(self.x, self.rule_y, right, self.rule_y)
-        self.copyright.drawOn(canvas, self.x, self.bottom)
-        ts.draw_line(canvas, right, page.footer_baseline.pt(), folio, "footer", align="right")
+        if mirrored:
+            widest = max(line.width for line in self.copyright._lines)
+            self.copyright.drawOn(canvas, right - widest, self.bottom)
+            ts.draw_line(canvas, self.x, page.footer_baseline.pt(), folio, "footer", align="left")
+        else:
+            self.copyright.drawOn(canvas, self.x, self.bottom)
+            ts.draw_line(canvas, right, page.footer_baseline.pt(), folio, "footer", align="right")
         canvas.restoreState()
 
 

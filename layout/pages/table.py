@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
 from layout import model
+from layout.colour import set_stroke
 from layout.errors import InputError, Problem
 from layout.pages.cjk import CJKParagraph
 from layout.pages.columns import (bind_numbers, column_alignment, decimal_tail, distribute, max_content,
@@ -243,7 +243,7 @@ class _TablePart(Flowable):
         top = y
         canvas._code.append(f"/{MARK} BMC")
         canvas.saveState()
-        canvas.setStrokeColor(HexColor(grid.color))
+        set_stroke(canvas, grid.color)
         self._rule(x0, y, grid.outer)
         y -= grid.outer
         rows = ([self.head] if self.head is not None else []) + self.rows

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
+from layout.colour import set_fill
 from layout.errors import InputError, Location, Problem
 from layout.pages.flowables import Anchor, HangingText
 from layout.pages.segment import head_paragraph
@@ -59,7 +59,7 @@ class TocEntry(HangingText):
         end = self.width - canvas.stringWidth(self.folio, font, size) - toc.gap.pt(size)
         first = int(start / step) + 1
         canvas.setFont(font, size)
-        canvas.setFillColor(HexColor(ts.style.color(ts.text_style(self.role).color)))
+        set_fill(canvas, ts.style.color(ts.text_style(self.role).color))
         for i in range(first, int(end / step)):
             canvas.drawString(i * step, baseline, toc.leader)
         canvas.linkRect("", self.anchor.key, (0, 0, self.width, self.height), relative=1, thickness=0)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from layout.colour import set_fill
 from layout.fonts import FontSet
 from layout.images import ImagePolicy
 from layout.model import Run, Runs
@@ -94,7 +94,7 @@ class Typesetter:
         size = self.size(role)
         runs = self.fonts.split_by_face(text, self.text_style(role).font)
         x -= {"left": 0, "center": self.width(text, role) / 2, "right": self.width(text, role)}[align]
-        canvas.setFillColor(HexColor(self.style.color(self.text_style(role).color)))
+        set_fill(canvas, self.style.color(self.text_style(role).color))
         for name, chunk in runs:
             canvas.setFont(name, size)
             canvas.drawString(x, y, chunk)
