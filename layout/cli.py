@@ -29,16 +29,20 @@ import time
 import traceback
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layout import __version__
 from layout.archive.incremental import build_stale, find_publication, stale_editions
-from layout.build import build_edition, check_output, write_atomic
-from layout.check import CheckResult, check_pdf
 from layout.errors import BriefingError, ExitCode, InputError
-from layout.print.impose import impose_file
-from layout.print.variant import PrintSetup
 from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
 from layout.variants import DEFAULT_VARIANT, VARIANTS
+
+if TYPE_CHECKING:
+    from layout.check import CheckResult
+    from layout.print.variant import PrintSetup
+
+# The stages (layout.build, layout.check, layout.print: ReportLab and pikepdf) are imported by the
+# commands that use them: `briefing build --all` with nothing to do must not wait for them.
 
 PASSPHRASE_VARIABLE = "BRIEFING_KEY_PASSPHRASE"
 """Where ``sign`` reads the key's passphrase (never from the command line)."""
@@ -230,6 +234,8 @@ def _command(args: argparse.Namespace) -> int:
         return _new(args)
     if args.command == "verify":
         return _verify(args)
+    from layout.build import build_edition, check_output
+
     if args.command == "build":
         progress = Progress(args.quiet)
         if args.output is not None:
@@ -257,6 +263,8 @@ def _command(args: argparse.Namespace) -> int:
         _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
     if args.command == "check":
+        from layout.check import check_pdf
+
         results = check_pdf(args.pdf, args.style, Progress(args.quiet))
         code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         _say(lambda: print_checks(results, args.json))
@@ -264,6 +272,8 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "sign":
         return _sign(args)
     if args.command == "impose":
+        from layout.print.impose import impose_file
+
         output, sheets = impose_file(args.pdf, args.output)
         _say(f"wrote {output} ({sheets} sheets, {sheets * 4} pages)")
         return ExitCode.OK
@@ -349,6 +359,8 @@ def _sign(args: argparse.Namespace) -> int:
         raise BriefingError("signing needs pyHanko, which is not installed; pip install "
                             "'briefing-layout[sign]'") from None
     output = args.output if args.output is not None else args.pdf.with_name(args.pdf.stem + ".signed.pdf")
+    from layout.build import check_output, write_atomic
+
     check_output(output, [args.key, args.cert])
     passphrase = None
     if sign.key_is_encrypted(args.key):
@@ -380,6 +392,8 @@ def _printing(args: argparse.Namespace) -> PrintSetup | None:
     """--print; --allow-low-res alone is kept for a style with ``print: true``."""
     if not (args.print_variant or args.allow_low_res):
         return None
+    from layout.print.variant import PrintSetup
+
     return PrintSetup(allow_low_res=args.allow_low_res, requested=args.print_variant)
 
 

@@ -127,7 +127,7 @@ class _IssueBuilder:
 
     def revision(self, path: KeyPath, edition_month: tuple[int, int]) -> Revision:
         raw = self._get(path)
-        year, month, day = self.date(path + ("date",))
+        year, month, _ = self.date(path + ("date",))
         if (year, month) < edition_month:
             self._problem(path + ("date",), f"a correction cannot come before the edition "
                                             f"({edition_month[0]}-{edition_month[1]:02d}); check the date")

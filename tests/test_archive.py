@@ -78,7 +78,9 @@ def publication(tmp_path_factory) -> Path:
 def tamper(pdf_path: Path, old: str, new: str) -> None:
     """Change ``old`` to ``new`` in the text of a built PDF and save it again as PDF/A-1b, as
     issue 12 did: the /ActualText of the line (what copy, search and extraction read)."""
-    encode = lambda text: text.encode("utf-16-be").hex().upper().encode()  # noqa: E731
+    def encode(text: str) -> bytes:
+        return text.encode("utf-16-be").hex().upper().encode()
+
     with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
         changed = 0
         for page in pdf.pages:
@@ -147,15 +149,15 @@ def test_the_editors_month(publication, capsys):
     assert not [result for result in check_pdf(output / "2021-10.pdf") if result.failed]
     code, said = run(capsys, "verify", str(publication))
     assert code == 1, said
-    assert re.search(r"^output/2021-10\.pdf: changed after archiving", said, re.M), said
+    assert re.search(r"^output/2021-10\.pdf: changed after archiving", said, re.MULTILINE), said
     assert "1 drift" in said and "2021-09" not in said
     # an input changed without a rebuild, and a PDF missing: each named
     Image.new("RGB", (600, 300), (160, 90, 30)).save(issues / "figures" / "trend.png", dpi=(300, 300))
     (output / "2021-08.pdf").unlink()
     code, said = run(capsys, "verify", str(publication))
     assert code == 1
-    assert re.search(r"^issues/figures/trend\.png: an input of 2021-09 changed without a rebuild", said, re.M), said
-    assert re.search(r"^output/2021-08\.pdf: missing", said, re.M) and "3 drifts" in said, said
+    assert re.search(r"^issues/figures/trend\.png: an input of 2021-09 changed without a rebuild", said, re.MULTILINE), said
+    assert re.search(r"^output/2021-08\.pdf: missing", said, re.MULTILINE) and "3 drifts" in said, said
     (output / "2021-10.pdf").write_bytes(archived)  # the archived file restored
 
     # 3. a corrected re-issue of 2021-09 → build --all rebuilds what changed → verify is clean
