@@ -1,6 +1,6 @@
 """The typography audit: reads a built PDF, and only the PDF, against TYPOGRAPHY.md.
 
-Lines are rebuilt from the glyphs pdfplumber extracts: per page, the glyphs on one
+Lines are rebuilt (``layout.glyphrows``) from the glyphs pdfplumber extracts: per page, the glyphs on one
 baseline (the text matrix's y, exact for every font), sorted by x, inside the text frame
 (the page less the style's margins, so the footer and folio are left out). A row of a
 table or a TOC line with its leaders is one *row*; the stretches of a row separated by
@@ -61,6 +61,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from layout.glyphrows import Row, TextFrame, cells, read_rows
 from layout.publication import builtin_dir
 from layout.styles import Style, load_style
 
@@ -87,10 +88,6 @@ DEFAULT_STYLE = builtin_dir("styles") / "briefing.yaml"
 
 TOLERANCE = 0.5
 """Points: how far a glyph may be from where a rule puts it (TYPOGRAPHY.md rules 2, 3)."""
-SEGMENT_GAP = 1.5
-"""Ems: a wider horizontal gap splits a row into segments (table cells)."""
-BASELINE_TOLERANCE = 1.0
-"""Points: glyphs this close vertically share a baseline."""
 LEADING_TOLERANCE = 0.3
 """Points: how exactly two lines of one paragraph are ``leading`` apart."""
 
@@ -107,80 +104,6 @@ CHECKS = {
     "no 孤字": "no paragraph ends with a line of a single character",
     "table cells": "no number broken across lines in a table cell, no column one character wide",
 }
-CELL_GAP = 0.75
-"""Ems: a wider gap between two glyphs of a table row separates two cells."""
-
-
-@dataclass(frozen=True)
-class TextFrame:
-    """The type area, in points from the page's top-left corner (pdfplumber's coordinates)."""
-
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    @classmethod
-    def from_style(cls, style: Style) -> TextFrame:
-        page = style.page
-        return cls(page.margin_left.pt(), page.margin_top.pt(), page.width.pt() - page.margin_right.pt(),
-                   page.height.pt() - page.margin_bottom.pt())
-
-
-@dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    x1: float
-    size: float
-    after_space: bool = False
-    """A space glyph lies between this glyph and the one before it."""
-    family: str = ""
-    """The font's family (``NotoSerifSC`` of ``ABCDEF+NotoSerifSC-Bold``): bold is the same family."""
-
-
-@dataclass
-class Row:
-    """The glyphs of one baseline inside the frame (spaces kept apart)."""
-
-    page: int
-    """1-based page number in the file."""
-    baseline: float
-    glyphs: list[Glyph]
-    spaces: int
-    table: bool = False
-    """The row is a table's (its glyphs are in ``/Table`` marked content): cells side by side,
-    so only the checks of single lines apply, not those of justified paragraphs."""
-
-    @property
-    def text(self) -> str:
-        return "".join(g.text for g in self.glyphs)
-
-    @property
-    def x0(self) -> float:
-        return self.glyphs[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.glyphs[-1].x1
-
-    @property
-    def size(self) -> float:
-        sizes = [round(g.size, 2) for g in self.glyphs]
-        return max(set(sizes), key=sizes.count)
-
-    @property
-    def family(self) -> str:
-        families = [g.family for g in self.glyphs]
-        return max(sorted(set(families)), key=families.count)
-
-    def segments(self) -> list[list[Glyph]]:
-        out = [[self.glyphs[0]]]
-        for before, glyph in zip(self.glyphs, self.glyphs[1:]):
-            if glyph.x0 - before.x1 > SEGMENT_GAP * glyph.size:
-                out.append([])
-            out[-1].append(glyph)
-        return out
 
 
 @dataclass(frozen=True)
@@ -239,41 +162,8 @@ def audit_pages(pages: list[tuple[list[dict], float]], frame: TextFrame | None =
     if not isinstance(style, Style):
         style = load_style(Path(style) if style else DEFAULT_STYLE)
     frame = frame or TextFrame.from_style(style)
-    rows = [_rows(index + 1, chars, height, frame) for index, (chars, height) in enumerate(pages)]
+    rows = [read_rows(index + 1, chars, height, frame) for index, (chars, height) in enumerate(pages)]
     return _Auditor(style, frame).run(rows)
-
-
-def _rows(page_number: int, chars: list[dict], page_height: float, frame: TextFrame) -> list[Row]:
-    placed = []
-    for char in chars:
-        matrix = char.get("matrix")
-        baseline = page_height - matrix[5] if matrix else char["bottom"]
-        if frame.top - BASELINE_TOLERANCE <= baseline <= frame.bottom + BASELINE_TOLERANCE:
-            placed.append((baseline, char))
-    placed.sort(key=lambda item: item[0])
-    groups: list[list[tuple[float, dict]]] = []
-    for baseline, char in placed:
-        if groups and baseline - groups[-1][0][0] <= BASELINE_TOLERANCE:
-            groups[-1].append((baseline, char))
-        else:
-            groups.append([(baseline, char)])
-    rows = []
-    for group in groups:
-        chars_in_row = [char for _, char in group]  # pdfplumber keeps drawing order: a stable sort
-        chars_in_row.sort(key=lambda c: c["x0"])
-        glyphs = []
-        spaced = False
-        for c in chars_in_row:
-            if c["text"].isspace():
-                spaced = True
-                continue
-            glyphs.append(Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["size"]), spaced,
-                                _family(c.get("fontname", ""))))
-            spaced = False
-        if glyphs:
-            table = all(c.get("tag") == "Table" for c in chars_in_row)
-            rows.append(Row(page_number, group[0][0], glyphs, len(chars_in_row) - len(glyphs), table))
-    return rows
 
 
 LIST_MARKER = re.compile(r"•|\d+\.")
@@ -288,20 +178,6 @@ def _starts_list_item(row: Row) -> bool:
         return False
     before, after = row.glyphs[marker.end() - 1], row.glyphs[marker.end()]
     return after.x0 - before.x1 >= 0.2 * after.size
-
-
-def _family(fontname: str) -> str:
-    return fontname.split("+")[-1].split("-")[0]
-
-
-def _cells(row: Row) -> list[list[Glyph]]:
-    """A table row's glyphs, cell by cell (a gap wider than ``CELL_GAP`` ems between cells)."""
-    out = [[row.glyphs[0]]]
-    for before, glyph in zip(row.glyphs, row.glyphs[1:]):
-        if glyph.x0 - before.x1 > CELL_GAP * glyph.size:
-            out.append([])
-        out[-1].append(glyph)
-    return out
 
 
 def _kind(char: str) -> str:
@@ -388,7 +264,7 @@ class _Auditor:
                 if continued:
                     self._flush(row)
                 self._han_latin(row, role)
-        self._table_cells([row for row in flow if row.table])
+        self._tablecells([row for row in flow if row.table])
         return self.report
 
     def _find(self, check: str, row: Row, detail: str) -> None:
@@ -411,6 +287,9 @@ class _Auditor:
             return False
         if _starts_list_item(following):  # items set with no space between them
             return False
+        if (role is not None and role.first_line_indent and (round(row.size, 2), row.family) in self._indented
+                and abs(following.x0 - self.frame.left - role.left_indent - role.first_line_indent) < TOLERANCE):
+            return False  # a first line (paragraphs set with no space between them: GB/T 9704's grid)
         if following.page == row.page:
             leadings = {role.leading} if role else self.leadings.get(round(row.size, 2), set())
             return any(abs(following.baseline - row.baseline - leading) < LEADING_TOLERANCE for leading in leadings)
@@ -536,15 +415,15 @@ class _Auditor:
         if len(real) < self.style.typography.min_last_line_chars:
             self._find("no 孤字", row, f"the paragraph's last line holds only {''.join(real) or 'punctuation'}")
 
-    def _table_cells(self, rows: list[Row]) -> None:
+    def _tablecells(self, rows: list[Row]) -> None:
         text = self.style.text.table
         ratio = text.leading.pt(text.size.pt()) / text.size.pt()
         stacks: dict[tuple[int, float], int] = {}
         for row, below in zip(rows, rows[1:]):
             if below.page != row.page or abs(below.baseline - row.baseline - ratio * row.size) > LEADING_TOLERANCE:
                 continue
-            for upper in _cells(row):
-                for lower in _cells(below):
+            for upper in cells(row):
+                for lower in cells(below):
                     if lower[0].x0 >= upper[-1].x1 or lower[-1].x1 <= upper[0].x0:
                         continue  # not the same column
                     self.report.checked["table cells"] += 1

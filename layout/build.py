@@ -23,7 +23,7 @@ from layout.archival import DEFAULT_VARIANT, VARIANTS, make_archival
 from layout.colour import is_device_cmyk
 from layout.document import Rendered, edition_metadata, render_pdf
 from layout.errors import ERROR, BriefingError, InputError, Problem, as_errors, note
-from layout.fonts import check_coverage, find_font_file, register_fonts
+from layout.fonts import check_coverage, face_file, register_fonts
 from layout.images import policy_for
 from layout.load import load_issue
 from layout.model import Figure, Issue
@@ -129,7 +129,7 @@ def prepare(edition: Path, style: str | None = None, progress: Progress | None =
     warnings = list(issue.warnings) + [problem for problem in figures if problem.is_warning]
     if strict and warnings:
         raise InputError(as_errors(warnings))
-    fonts_read = [find_font_file(spec.file, loaded_style) for spec in loaded_style.fonts.faces.values()]
+    fonts_read = [face_file(spec, loaded_style) for spec in loaded_style.fonts.faces.values()]
     inputs = [edition, style_path, *{location.file for location in loaded_style.locations.values()},
               *_figures(issue), *(path for path in fonts_read if path is not None)]
     return Prepared(issue, typesetter, timings, inputs, warnings, printing,

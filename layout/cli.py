@@ -8,6 +8,9 @@
     briefing build --all [PUBLICATION] [--pdf-a …] [--strict] [--quiet] [--jobs N]
     briefing verify [PUBLICATION] [--rebuild]
     briefing sign FILE.pdf --key KEY.pem --cert CERT.pem [--visible] [-o SIGNED.pdf] [--timestamp-url URL]
+    briefing volume YEAR [PUBLICATION] [-o FILE.pdf] [--style NAME|PATH] [--pdf-a …]
+    briefing proof EDITION.yaml|FILE.pdf [--pages 1,5-7] [--dpi 110] [-o FOLDER]
+    briefing impose FILE.pdf [-o BOOKLET.pdf]
 
 Exit codes: 0 ok, 1 input error (each printed as file:line:col: …, or ``what; what to do``)
 or a failed check, 2 usage, 70 internal error (rerun with --traceback and report it), 130
@@ -112,6 +115,21 @@ def make_parser() -> argparse.ArgumentParser:
     styles = commands.add_parser("styles", help="list the styles a name can reach, and where each comes from")
     styles.add_argument("where", type=Path, nargs="?", default=None,
                         help="an edition or a publication folder (default: the working directory)")
+    volume = commands.add_parser("volume", help="bind every edition of a year into one PDF (cover, TOC, "
+                                                "outline edition → chapter → article)")
+    volume.add_argument("year", type=int, help="the year, e.g. 2021: binds issues/2021-*.yaml")
+    volume.add_argument("publication", type=Path, nargs="?", default=Path("."),
+                        help="the publication folder, or its issues/ (default: the working directory)")
+    volume.add_argument("-o", "--output", type=Path, help="PDF to write (default: output/YEAR-volume.pdf)")
+    volume.add_argument("--style", help=style_help.replace("the edition's", "the last edition's"))
+    volume.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a", help=pdf_a_help)
+    volume.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    proof = commands.add_parser("proof", help="contact sheet and full-size PNGs of a PDF's pages, for proofing")
+    proof.add_argument("source", type=Path, help="an edition's .yaml (its built PDF is proofed) or a PDF")
+    proof.add_argument("--pages", help="pages to render full size, e.g. 1,5-7 (default: none)")
+    proof.add_argument("--dpi", type=float, default=110, help="resolution of the full-size pages (default 110)")
+    proof.add_argument("-o", "--output", type=Path, help="folder to write (default: beside the PDF, "
+                                                         "<name>-proof/)")
     return parser
 
 
@@ -277,6 +295,10 @@ def _command(args: argparse.Namespace) -> int:
         output, sheets = impose_file(args.pdf, args.output)
         _say(f"wrote {output} ({sheets} sheets, {sheets * 4} pages)")
         return ExitCode.OK
+    if args.command == "volume":
+        return _volume(args)
+    if args.command == "proof":
+        return _proof(args)
     return _list_styles(args.where)
 
 
@@ -395,6 +417,34 @@ def _printing(args: argparse.Namespace) -> PrintSetup | None:
     from layout.print.variant import PrintSetup
 
     return PrintSetup(allow_low_res=args.allow_low_res, requested=args.print_variant)
+
+
+def _volume(args: argparse.Namespace) -> int:
+    from layout.build import check_output
+    from layout.volume import build_volume, volume_output
+
+    if args.output is not None:
+        check_output(args.output, [])
+    publication = publication_folder(args.publication / "edition.yaml")  # issues/ names its parent
+    output = Path(os.path.abspath(args.output if args.output is not None else volume_output(publication, args.year)))
+    clock = time.perf_counter()
+    prepared, rendered = build_volume(publication, args.year, output, args.style, args.pdf_a,
+                                      Progress(args.quiet))
+    print_warnings([w for each in prepared for w in each.warnings], [n for each in prepared for n in each.notes])
+    editions = f"{len(prepared)} edition{'s' if len(prepared) > 1 else ''}"
+    _say(f"wrote {output} ({editions}, {rendered.pages} pages, {rendered.passes} passes, "
+         f"{time.perf_counter() - clock:.1f} s)")
+    return ExitCode.OK
+
+
+def _proof(args: argparse.Namespace) -> int:
+    from layout.proof import make_proof, parse_pages
+
+    pages = parse_pages(args.pages) if args.pages else []
+    written = make_proof(args.source, pages, args.dpi, args.output)
+    _say(f"wrote {written.sheet} ({written.pages} pages" +
+         (f"; full size: {', '.join(p.name for p in written.full)})" if written.full else ")"))
+    return ExitCode.OK
 
 
 def _list_styles(where: Path | None) -> int:

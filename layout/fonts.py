@@ -100,6 +100,15 @@ def find_font_file(file: str, style: Style) -> Path | None:
     return None
 
 
+def face_file(spec, style: Style) -> Path | None:
+    """The file a face draws with: the first of its ``prefer`` files found, else its ``file``."""
+    for file in (*spec.prefer, spec.file):
+        path = find_font_file(file, style)
+        if path is not None:
+            return path
+    return None
+
+
 _REGISTERED: dict[tuple[Path, int], tuple[str, frozenset[int]]] = {}
 
 
@@ -110,7 +119,7 @@ def register_fonts(style: Style) -> FontSet:
     cmaps: dict[str, frozenset[int]] = {}
     for face, spec in style.fonts.faces.items():
         where = ("fonts", "faces", face, "file")
-        path = find_font_file(spec.file, style)
+        path = face_file(spec, style)
         if path is None:
             dirs = ", ".join(style.fonts.dirs)
             problems.append(Problem(style.locate(where), f"font file '{spec.file}' not found in {dirs}; "

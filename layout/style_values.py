@@ -46,6 +46,7 @@ RANGES: dict[str, Range] = {
     "page.footer_baseline": Range("0mm", "300mm", "footer position"),
     "page.footer_rule": Range("0pt", "5pt", "rule width"),
     "page.footer_rule_gap": Range("0mm", "50mm", "gap"),
+    "page.folio_size": Range("0pt", "72pt", "size"),  # 0pt: the footer's size
     "text.*.size": Range("5pt", "72pt", "size"),
     "text.*.leading": Range("1em", "4em", "leading"),
     "text.*.first_line_indent": Range("0em", "10em", "indent"),
@@ -100,6 +101,8 @@ TEMPLATE_FIELDS = {
     "document_identifier": ("title", "issue_label", "year", "month"),
     "source_line": ("label", "url"), "contact_line": ("label", "value"), "body_folio": ("n",),
     "revision_line": ("number", "date", "note"),
+    "volume_label": ("year",), "volume_identifier": ("title", "year"),
+    "volume_folio_prefix": ("year", "month"),
 }
 """The fields each wording template is formatted with (layout/pages, layout/document.py)."""
 MAX_FORMAT_WIDTH = 20

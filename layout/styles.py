@@ -59,6 +59,15 @@ class PageStyle:
     """Width of the hairline above the footer; 0pt for none."""
     footer_rule_gap: Length = _len("4mm")
     """Distance from the footer's baseline up to the hairline."""
+    folio_format: str = "{n}"
+    """How every printed folio is set (body and front matter): ``"— {n} —"`` for GB/T 9704's
+    folio between dashes. Page labels stay the bare folio ``n``."""
+    folio_side: Literal["right", "outside", "center"] = "right"
+    """Where the folio stands in the footer: ``right``; ``outside`` (right on odd pages, left on
+    even ones, the copyright on the other side); ``center`` (the copyright on the line above,
+    aligned as ``text.footer.align`` says)."""
+    folio_size: Length = _len("0pt")
+    """Size of the folio; 0pt: the footer's size."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,9 @@ class FontFace:
     """A .ttf/.ttc/.otf (TrueType outlines) found in one of ``fonts.dirs``, or a path."""
     subfont_index: int = 0
     """Which font of a .ttc collection."""
+    prefer: list[str] = field(default_factory=list)
+    """Files tried before ``file``, in order (licensed system fonts such as simfang.ttf);
+    ``file`` is the documented fallback used when none of them is found."""
     fallback: list[str] = field(default_factory=list)
     """Faces (by name) that draw the characters this one lacks, tried in order."""
 
@@ -240,6 +252,15 @@ class TableStyle:
 
 
 @dataclass(frozen=True)
+class VolumeStyle:
+    """The yearly volume (``briefing volume``, layout.volume)."""
+
+    folios: Literal["continuous", "per_edition"] = "continuous"
+    """``continuous``: folios run from 1 through the whole volume; ``per_edition``: each edition
+    starts again at 1, its folios prefixed by ``wording.volume_folio_prefix`` (``10-1``)."""
+
+
+@dataclass(frozen=True)
 class Wording:
     toc_title: str = "目录"
     numerals: str = "零一二三四五六七八九"
@@ -265,6 +286,13 @@ class Wording:
     body_folio: str = "{n}"
     """Folio of body pages; ``n`` counts from 1 on the first chapter page. Front matter
     (cover, TOC) is numbered i, ii, … with the cover's folio unprinted."""
+    volume_label: str = "{year}年合订本"
+    """The volume's issue label (its cover, its PDF title). Fields: year."""
+    volume_identifier: str = "{title} {year}"
+    """The volume's dc:identifier. Fields: title, year."""
+    volume_folio_prefix: str = "{month}-"
+    """With ``volume.folios: per_edition``: what precedes an edition's folios and page labels
+    (``10-3``). Fields: year, month."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +310,7 @@ class Style:
     typography: TypographyStyle = field(default_factory=TypographyStyle)
     table: TableStyle = field(default_factory=TableStyle)
     wording: Wording = field(default_factory=Wording)
+    volume: VolumeStyle = field(default_factory=VolumeStyle)
     language: str = "zh-CN"
     print: bool = False
     """Build the print variant (``briefing build --print``): trim and bleed boxes, crop marks,
@@ -498,6 +527,9 @@ def _check_wording(style: Style, converter: _Converter) -> None:
         problem = template_problem(template, fields) if template is not None else None
         if problem:
             converter.problem(("wording", key), problem)
+    problem = template_problem(style.page.folio_format, ("n",))
+    if problem:
+        converter.problem(("page", "folio_format"), problem)
     if len(style.wording.numerals) != 10:
         converter.problem(("wording", "numerals"), f"has {len(style.wording.numerals)} characters; "
                                                    "write the ten digits 0-9, e.g. 零一二三四五六七八九")

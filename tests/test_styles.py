@@ -62,10 +62,28 @@ def test_a_style_can_point_at_other_font_files(tmp_path):
     assert style.text.body.size.pt() == 10.5  # inherited
 
 
+def cff_font(path: Path) -> Path:
+    """A minimal OpenType font with PostScript (CFF) outlines, as Noto CJK's .otf/.ttc are."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    pen = T2CharStringPen(500, None)
+    pen.moveTo((0, 0)), pen.lineTo((0, 500)), pen.lineTo((500, 500)), pen.closePath()
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder([".notdef", "A"])
+    builder.setupCharacterMap({ord("A"): "A"})
+    builder.setupCFF("TestCFF", {"FullName": "Test CFF"}, {".notdef": pen.getCharString(), "A": pen.getCharString()}, {})
+    builder.setupHorizontalMetrics({".notdef": (500, 0), "A": (500, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Test CFF", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(path)
+    return path
+
+
 def test_cff_fonts_are_refused_with_advice(tmp_path):
-    cff = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
-    if not cff.exists():
-        pytest.skip("fonts-noto-cjk is not installed")
+    cff = cff_font(tmp_path / "TestCFF-Regular.otf")
     found = messages(variant(tmp_path, f"base: briefing\nfonts:\n  faces:\n    serif: {{file: {cff}}}\n"))
     assert any("PostScript (CFF)" in m for m in found), found
 

@@ -9,14 +9,11 @@ pass: paragraphs are re-broken one line shorter (TeX's ``\\looseness=-1``) by pu
 in their full-width marks (clreq push-in: a mark inside a line set at half width, the
 style's punctuation rule at line ends unchanged), from the chapter's last paragraphs
 backwards, one line per line to pull back. A paragraph is changed only where that
-saves a line. Where no paragraph gives a line, the paragraph spacing on the page before
-shrinks; where there is none to shrink either (one long paragraph, a text without
-full-width marks), the page before gives up lines instead: the paragraph that runs over
-carries enough lines to make the last page hold ``SHORT_PAGE + 1`` (its widow limit is
-raised), so the page before ends a line or two short, which reads better than a page
-of two lines. At most ``MAX_ROUNDS`` rounds; if a page is still short, ``briefing
-check`` reports it. Wider spacing on the page before is not used: a loose page reads
-worse than push-in, which clreq lists as the first means of adjustment.
+saves a line. Where none does and there is no paragraph spacing to shrink either (a
+style on a line grid), the paragraph running onto the short page carries more lines
+over. At most ``MAX_ROUNDS`` rounds; if a page is still short, ``briefing check``
+reports it. Loosening the page before (wider spacing) is not used: a loose
+page reads worse than push-in, which clreq lists as the first means of adjustment.
 """
 
 from __future__ import annotations
@@ -30,7 +27,7 @@ from layout.pages.cjk import CJKParagraph
 
 SHORT_PAGE = 3
 """A page before a forced break holding this many lines or fewer is too short."""
-MAX_ROUNDS = 3
+MAX_ROUNDS = 2
 """Passes that may tighten (each costs one more layout pass)."""
 SPACE_SHRINK = 0.5
 """Paragraph spacing on the page before a short one may shrink to this share of the style's
@@ -86,8 +83,9 @@ class PageFill(Flowable):
         self.rounds = 0
         self.changed = False
         self._shrunk: set[int] = set()
-        self.lines_on: dict[tuple[int, int], int] = {}
-        """(paragraph text id, page) → lines of that paragraph set on that page."""
+        self._carried: set[int] = set()
+        self.lines_on: dict[tuple[int, int], int] = defaultdict(int)
+        """(paragraph text, page) → lines of it set there, in this pass."""
         self._chapter_start: int | None = None
 
     def wrap(self, avail_width, avail_height):
@@ -140,7 +138,7 @@ class PageFill(Flowable):
         paragraph = _paragraph(flowable)
         if paragraph is not None and id(paragraph._text) in self._owner:
             self.pages[id(paragraph._text)].add(page)
-            self.lines_on[id(paragraph._text), page] = paragraph.line_count
+            self.lines_on[(id(paragraph._text), page)] += paragraph.line_count
 
     def _tighten(self, chapter: int, page: int, lines: int) -> bool:
         """Pull ``lines`` lines of ``chapter`` back from ``page``; True if anything changed.
@@ -166,18 +164,19 @@ class PageFill(Flowable):
                     self._shrunk.add(id(paragraph))
                     paragraph.style = replace(paragraph.style, space_after=paragraph.style.space_after * SPACE_SHRINK)
                     changed = True
-        return changed or self._loosen(paragraphs, page, lines)
+        return changed or self._carry_over(paragraphs, page, lines)
 
-    def _loosen(self, paragraphs: list[CJKParagraph], page: int, lines: int) -> bool:
-        """Carry lines from the page before onto ``page`` until it holds ``SHORT_PAGE + 1``:
-        the paragraph running over gets a higher widow limit."""
+    def _carry_over(self, paragraphs: list[CJKParagraph], page: int, lines: int) -> bool:
+        """The last means, where push-in saves no line and there is no spacing to shrink (a
+        style on a line grid, GB/T 9704's): the paragraph running from the page before onto
+        the short page carries more lines over (a larger ``widows``), so that page holds
+        more than ``SHORT_PAGE`` lines; the page before ends that much short, as a page
+        before a forced break may."""
         for paragraph in reversed(paragraphs):
             key = id(paragraph._text)
-            if self.pages[key] >= {page - 1, page}:
-                tail = self.lines_on.get((key, page), 0)
-                widows = tail + SHORT_PAGE + 1 - lines
-                if widows <= paragraph.style.widows:
-                    return False
-                paragraph.style = replace(paragraph.style, widows=widows)
+            if {page - 1, page} <= self.pages[key] and key not in self._carried:
+                self._carried.add(key)
+                carried = self.lines_on[(key, page)] + SHORT_PAGE + 1 - lines
+                paragraph.style = replace(paragraph.style, widows=max(paragraph.style.widows, carried))
                 return True
         return False
