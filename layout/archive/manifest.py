@@ -85,6 +85,7 @@ class Built:
 def entry_for(built: Built, publication: Path, hashes: HashCache, previous: dict | None) -> dict:
     """The manifest entry of a fresh build, its history carried over from ``previous``."""
     inputs = {input_name(path, publication): hashes.hash(Path(path)) for path in dict.fromkeys(built.inputs)}
+    hashes.hash(built.pdf)  # cached now, so the next build --all does not read the new PDF again
     history = [item for item in (previous or {}).get("history", []) if isinstance(item, dict)]
     published = {"revision": built.revision, "date": built.revision_date or built.date, "sha256": built.sha256}
     if built.revision_note:
