@@ -14,12 +14,26 @@ edition's ``date`` (the first of the month when no day is given) at 00:00 UTC, o
 The file ID is derived from the content (qpdf's deterministic ID). So the same inputs
 (edition, assets, style, fonts, program and library versions) give the same bytes on
 any machine.
+
+Revisions (a corrected re-issue, ``edition.revision``). ``xmpMM:DocumentID`` is derived from
+the publication's title and the edition's id (its file name), so every revision of an edition
+shares it; ``xmpMM:InstanceID`` is derived from it and the revision number, and
+``xmpMM:VersionID`` is the number (1 for the original): both change with each revision. A
+revision's ModDate (``xmp:ModifyDate``) is its date, the CreationDate stays the edition's;
+``dc:date`` lists both. The Info entry ``/BriefingRevision`` holds the number, the InstanceID,
+and for a correction its date and note (what was corrected), as JSON: a custom Info entry,
+which PDF/A allows. PDF/A-1 knows only the XMP 2004 properties, which have no
+``xmpMM:InstanceID`` (it came with XMP 2005); declaring it would need an extension schema,
+which pikepdf's validator does not read. So under 1b the InstanceID is in that Info entry
+only; under 2b and plain PDF it is in the XMP packet too.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,24 +45,13 @@ from reportlab import Version as REPORTLAB_VERSION
 
 from layout import __version__
 from layout.errors import BriefingError
+from layout.variants import DEFAULT_VARIANT, VARIANTS, Variant  # noqa: F401 - re-exported
 
 ICC_PROFILE = "sRGB-v2.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
+REVISION_KEY = "/BriefingRevision"
 
 
-@dataclass(frozen=True)
-class Variant:
-    flavour: str | None
-    """pikepdf's PDF/A flavour ('1b', '2b'), or None for a plain PDF."""
-    description: str
-
-
-VARIANTS = {
-    "1b": Variant("1b", "PDF/A-1b (ISO 19005-1 = GB/T 23286.1), level B"),
-    "2b": Variant("2b", "PDF/A-2b (ISO 19005-2), level B"),
-    "none": Variant(None, "plain PDF 1.4, no PDF/A declaration"),
-}
-DEFAULT_VARIANT = "1b"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,20 @@ class Metadata:
     identifier: str
     rights: str
     date: datetime
+    publisher: str = ""
+    """dc:publisher (the edition's publisher)."""
+    edition_key: str = ""
+    """The publication's title and the edition's id: what DocumentID is derived from."""
+    revision: int = 1
+    modified: datetime | None = None
+    """The revision's date; None for the original (ModDate = CreationDate)."""
+    revision_note: str = ""
+
+    def document_id(self) -> str:
+        return f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'briefing:' + (self.edition_key or self.identifier))}"
+
+    def instance_id(self) -> str:
+        return f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.document_id()}#revision-{self.revision}')}"
 
 
 class ArchivalError(BriefingError):
@@ -99,7 +116,7 @@ def make_archival(pdf_bytes: bytes, metadata: Metadata, variant: str = DEFAULT_V
         if flavour:
             icc = resources.files("layout").joinpath("data", ICC_PROFILE).read_bytes()
             pikepdf.pdfa.prepare(pdf, flavour, output_intent=icc, output_condition_identifier=OUTPUT_CONDITION)
-        _write_xmp(pdf, metadata, declared=flavour is not None)
+        _write_xmp(pdf, metadata, flavour)
         settings = (pikepdf.pdfa.resolve_save_kwargs(flavour, deterministic_id=True) if flavour
                     else {"deterministic_id": True, "force_version": "1.4"})
         out = io.BytesIO()
@@ -159,12 +176,18 @@ def _write_info(pdf: pikepdf.Pdf, metadata: Metadata) -> None:
     info.Subject = metadata.subject
     info.Keywords = ", ".join(metadata.keywords)
     info.CreationDate = date
-    info.ModDate = date
+    info.ModDate = _pdf_date(metadata.modified or metadata.date)
+    record = {"number": metadata.revision, "instance_id": metadata.instance_id()}
+    if metadata.revision > 1:
+        record |= {"date": (metadata.modified or metadata.date).date().isoformat(), "note": metadata.revision_note}
+    info[REVISION_KEY] = pikepdf.String(json.dumps(record, ensure_ascii=True, sort_keys=True))
 
 
-def _write_xmp(pdf: pikepdf.Pdf, metadata: Metadata, declared: bool) -> None:
+def _write_xmp(pdf: pikepdf.Pdf, metadata: Metadata, flavour: str | None) -> None:
     """The XMP packet agreeing with the Info dictionary, plus what only XMP can say."""
+    declared = flavour is not None
     stamp = metadata.date.isoformat()
+    modified = (metadata.modified or metadata.date).isoformat()
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
         if not declared:
             xmp["dc:title"] = metadata.title
@@ -172,10 +195,44 @@ def _write_xmp(pdf: pikepdf.Pdf, metadata: Metadata, declared: bool) -> None:
             xmp["dc:description"] = metadata.subject
             xmp["pdf:Keywords"] = ", ".join(metadata.keywords)
             xmp["xmp:CreateDate"] = stamp
-            xmp["xmp:ModifyDate"] = stamp
+            xmp["xmp:ModifyDate"] = modified
         xmp["dc:language"] = [metadata.language]
         xmp["dc:identifier"] = metadata.identifier
         xmp["dc:rights"] = metadata.rights
-        xmp["xmp:MetadataDate"] = stamp
+        xmp["xmp:MetadataDate"] = modified
+        if metadata.publisher:
+            xmp["dc:publisher"] = [metadata.publisher]
+        xmp["dc:date"] = list(dict.fromkeys([stamp, modified]))
+        xmp["xmpMM:DocumentID"] = metadata.document_id()
+        if flavour != "1b":  # XMP 2005: not in PDF/A-1's predefined schemas (see the module's docstring)
+            xmp["xmpMM:InstanceID"] = metadata.instance_id()
+        xmp["xmpMM:VersionID"] = str(metadata.revision)
         xmp["pdf:Producer"] = producer()
     pdf.docinfo.Producer = producer()  # here, after prepare(), which names pikepdf: both must agree
+    _declare_on_description(pdf)
+
+
+XMPMM = "http://ns.adobe.com/xap/1.0/mm/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _declare_on_description(pdf: pikepdf.Pdf) -> None:
+    """Move the xmpMM namespace declaration onto its ``rdf:Description``.
+
+    pikepdf declares a namespace it adds on each property element; PDFBox Preflight looks for
+    a schema's declaration on the Description only ("Schema is not set in this document")."""
+    from lxml import etree
+
+    packet = pdf.Root.Metadata.read_bytes()
+    start, end = packet.index(b"<x:xmpmeta"), packet.rindex(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+    root = etree.fromstring(packet[start:end])
+    for description in root.iter(f"{{{RDF}}}Description"):
+        if not any(child.tag.startswith(f"{{{XMPMM}}}") for child in description):
+            continue
+        replacement = etree.Element(description.tag, dict(description.attrib),
+                                    nsmap={**description.nsmap, "xmpMM": XMPMM})
+        replacement.text, replacement.tail = description.text, description.tail
+        replacement.extend(list(description))
+        description.getparent().replace(description, replacement)
+    etree.cleanup_namespaces(root)
+    pdf.Root.Metadata.write(packet[:start] + etree.tostring(root, encoding="utf-8") + packet[end:])

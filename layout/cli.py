@@ -4,6 +4,9 @@
     briefing validate EDITION.yaml [--style NAME|PATH] [--pdf-a …]
     briefing check FILE.pdf [--json] [--style PATH] [--quiet]
     briefing styles [EDITION.yaml|FOLDER]
+    briefing new YYYY-MM [--in PUBLICATION]
+    briefing build --all [PUBLICATION] [--pdf-a …] [--strict] [--quiet] [--jobs N]
+    briefing verify [PUBLICATION] [--rebuild]
     briefing sign FILE.pdf --key KEY.pem --cert CERT.pem [--visible] [-o SIGNED.pdf] [--timestamp-url URL]
     briefing volume YEAR [PUBLICATION] [-o FILE.pdf] [--style NAME|PATH] [--pdf-a …]
     briefing proof EDITION.yaml|FILE.pdf [--pages 1,5-7] [--dpi 110] [-o FOLDER]
@@ -29,15 +32,20 @@ import time
 import traceback
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layout import __version__
-from layout.archival import DEFAULT_VARIANT, VARIANTS
-from layout.build import build_edition, check_output, write_atomic
-from layout.check import CheckResult, check_pdf
+from layout.archive.incremental import build_stale, find_publication, stale_editions
 from layout.errors import BriefingError, ExitCode, InputError
-from layout.print.impose import impose_file
-from layout.print.variant import PrintSetup
 from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
+from layout.variants import DEFAULT_VARIANT, VARIANTS
+
+if TYPE_CHECKING:
+    from layout.check import CheckResult
+    from layout.print.variant import PrintSetup
+
+# The stages (layout.build, layout.check, layout.print: ReportLab and pikepdf) are imported by the
+# commands that use them: `briefing build --all` with nothing to do must not wait for them.
 
 PASSPHRASE_VARIABLE = "BRIEFING_KEY_PASSPHRASE"
 """Where ``sign`` reads the key's passphrase (never from the command line)."""
@@ -57,7 +65,13 @@ def make_parser() -> argparse.ArgumentParser:
     pdf_a_help = f"archival conformance (default {DEFAULT_VARIANT}); 'none' for a plain PDF"
     quiet_help = "no progress (shown only when stderr is a terminal) and no stage times on stderr"
     build = commands.add_parser("build", help="build the PDF of an edition")
-    build.add_argument("edition", type=Path, help="the edition's .yaml file")
+    build.add_argument("edition", type=Path, nargs="?",
+                       help="the edition's .yaml file; with --all, the publication folder (default: the working "
+                            "directory's, the nearest folder holding issues/)")
+    build.add_argument("--all", action="store_true", dest="all",
+                       help="build every edition in issues/ whose inputs changed since its last build")
+    build.add_argument("-j", "--jobs", type=int, default=None, help="with --all: editions built at once "
+                                                                    "(default: one per core)")
     build.add_argument("-o", "--output", type=Path,
                        help="PDF to write (default: output/<edition>.pdf in the publication folder: the "
                             "edition's folder, or its parent when the edition is in issues/)")
@@ -85,6 +99,18 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--style", type=Path, help="style file whose type area and sizes replace those the "
                                                    "build recorded in the PDF (for PDFs made elsewhere)")
     check.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    new = commands.add_parser("new", help="start the next edition from the latest one in issues/")
+    new.add_argument("edition_id", help="the new edition's id and file name, e.g. 2021-11")
+    new.add_argument("--in", type=Path, dest="publication", default=None,
+                     help="the publication folder (default: the working directory's, the nearest folder "
+                          "holding issues/)")
+    verify = commands.add_parser("verify", help="compare the publication's PDFs and inputs with "
+                                                "output/manifest.json; exit 0 only when nothing drifted")
+    verify.add_argument("publication", type=Path, nargs="?", default=None,
+                        help="the publication folder (default: the working directory's)")
+    verify.add_argument("--rebuild", action="store_true",
+                        help="also rebuild every edition in a temporary folder and compare the bytes")
+    verify.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
     _add_sign_parser(commands)
     styles = commands.add_parser("styles", help="list the styles a name can reach, and where each comes from")
     styles.add_argument("where", type=Path, nargs="?", default=None,
@@ -216,6 +242,18 @@ def _run(argv: list[str] | None) -> int:
 
 
 def _command(args: argparse.Namespace) -> int:
+    if args.command == "build" and args.all:
+        return _build_all(args)
+    if args.command == "build" and (args.edition is None or args.jobs is not None):
+        print("usage: briefing build EDITION.yaml [options], or briefing build --all [PUBLICATION]\n"
+              "error: give the edition's .yaml file, or --all (--jobs goes with --all)", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.command == "new":
+        return _new(args)
+    if args.command == "verify":
+        return _verify(args)
+    from layout.build import build_edition, check_output
+
     if args.command == "build":
         progress = Progress(args.quiet)
         if args.output is not None:
@@ -225,6 +263,11 @@ def _command(args: argparse.Namespace) -> int:
         prepared, rendered = build_edition(args.edition, output, args.style, args.pdf_a, progress, args.strict,
                                            _printing(args))
         print_warnings(prepared.warnings, prepared.notes)
+        if output == Path(os.path.abspath(default_output(args.edition))) and _printing(args) is None:
+            from layout.archive.manifest import built_from, record_build
+
+            record_build(publication_folder(args.edition),
+                         built_from(args.edition, output, rendered.pdf, prepared, rendered, args.pdf_a, args.style))
         seconds = time.perf_counter() - clock
         _say(f"wrote {output} ({rendered.pages} pages, {rendered.passes} passes, {seconds:.1f} s)")
         if seconds > SLOW_BUILD and not args.quiet:
@@ -238,6 +281,8 @@ def _command(args: argparse.Namespace) -> int:
         _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
     if args.command == "check":
+        from layout.check import check_pdf
+
         results = check_pdf(args.pdf, args.style, Progress(args.quiet))
         code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
         _say(lambda: print_checks(results, args.json))
@@ -245,6 +290,8 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "sign":
         return _sign(args)
     if args.command == "impose":
+        from layout.print.impose import impose_file
+
         output, sheets = impose_file(args.pdf, args.output)
         _say(f"wrote {output} ({sheets} sheets, {sheets * 4} pages)")
         return ExitCode.OK
@@ -255,6 +302,77 @@ def _command(args: argparse.Namespace) -> int:
     return _list_styles(args.where)
 
 
+def _build_all(args: argparse.Namespace) -> int:
+    """``build --all``: the stale editions, in parallel; a count on stderr as each finishes."""
+    if args.output is not None or args.style is not None:
+        print("error: --all builds each edition to output/<edition>.pdf with its own style:; leave out -o and "
+              "--style, or build one edition", file=sys.stderr)
+        return ExitCode.USAGE
+    clock = time.perf_counter()
+    publication = find_publication(args.edition)
+    stale, fresh = stale_editions(publication, args.pdf_a)
+    if not stale:
+        _say(f"nothing to build; all {len(fresh)} editions are up to date")
+        if not args.quiet and sys.stderr.isatty():
+            print(f"({time.perf_counter() - clock:.2f} s)", file=sys.stderr)
+        return ExitCode.OK
+    show = Progress(args.quiet).on
+    for item in stale:
+        if show:
+            print(f"  {item.edition.stem}: {item.reason}", file=sys.stderr)
+
+    def done(count: int, total: int, outcome) -> None:
+        if show:
+            state = "built" if outcome.built else "FAILED"
+            print(f"  [{count}/{total}] {outcome.edition.stem} {state}", file=sys.stderr, flush=True)
+
+    outcomes = build_stale(publication, stale, args.pdf_a, args.strict, args.jobs, done)
+    for outcome in outcomes:
+        for line in [*outcome.warnings, *outcome.problems]:
+            print(line, file=sys.stderr)
+        if outcome.internal:
+            print(f"internal error building {outcome.edition}:\n{outcome.internal}", file=sys.stderr)
+        if outcome.built:
+            _say(f"wrote {outcome.built.pdf} ({outcome.built.pages} pages)")
+    failed = [outcome.edition.name for outcome in outcomes if outcome.built is None]
+    built = len(outcomes) - len(failed)
+    _say(f"{built} built, {len(fresh)} up to date, {len(failed)} failed "
+         f"({time.perf_counter() - clock:.1f} s){': ' + ', '.join(failed) if failed else ''}")
+    if any(outcome.internal for outcome in outcomes):
+        return ExitCode.INTERNAL_ERROR
+    return ExitCode.INPUT_ERROR if failed else ExitCode.OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from layout.archive.manifest import read_manifest
+    from layout.archive.verify import verify
+
+    publication = find_publication(args.publication)
+    findings = verify(publication, args.rebuild)
+    for finding in findings:
+        _say(finding.message if finding.drift else f"note: {finding.message}")
+    drifts = sum(finding.drift for finding in findings)
+    count = len(read_manifest(publication))
+    if drifts:
+        _say(f"{drifts} drift{'s' if drifts > 1 else ''}; output/manifest.json records what was published")
+        return ExitCode.CHECK_FAILED
+    checked = "inputs, PDFs and rebuilds" if args.rebuild else "inputs and PDFs"
+    _say(f"clean: {count} edition{'s' if count != 1 else ''}, {checked} as output/manifest.json records")
+    return ExitCode.OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from layout.archive.new import new_edition
+
+    publication = find_publication(args.publication)
+    created = new_edition(publication, args.edition_id)
+    for line in created.todo:
+        _say(f"note: {line}")
+    shown = os.path.relpath(created.path) if not os.path.relpath(created.path).startswith("..") else created.path
+    _say(f"wrote {shown}; fill in each TODO (the chapter, its article), then: briefing validate {shown}")
+    return ExitCode.OK
+
+
 def _sign(args: argparse.Namespace) -> int:
     """``briefing sign``: the input is replaced only when -o names it."""
     try:
@@ -263,6 +381,8 @@ def _sign(args: argparse.Namespace) -> int:
         raise BriefingError("signing needs pyHanko, which is not installed; pip install "
                             "'briefing-layout[sign]'") from None
     output = args.output if args.output is not None else args.pdf.with_name(args.pdf.stem + ".signed.pdf")
+    from layout.build import check_output, write_atomic
+
     check_output(output, [args.key, args.cert])
     passphrase = None
     if sign.key_is_encrypted(args.key):
@@ -294,10 +414,13 @@ def _printing(args: argparse.Namespace) -> PrintSetup | None:
     """--print; --allow-low-res alone is kept for a style with ``print: true``."""
     if not (args.print_variant or args.allow_low_res):
         return None
+    from layout.print.variant import PrintSetup
+
     return PrintSetup(allow_low_res=args.allow_low_res, requested=args.print_variant)
 
 
 def _volume(args: argparse.Namespace) -> int:
+    from layout.build import check_output
     from layout.volume import build_volume, volume_output
 
     if args.output is not None:

@@ -71,7 +71,18 @@ def edition_metadata(typesetter: Typesetter, issue: Issue) -> Metadata:
         identifier=wording.document_identifier.format(**fields),
         rights=edition.copyright,
         date=build_date(edition.year, edition.month, edition.day),
+        publisher=edition.publisher,
+        edition_key=f"{edition.title}/{issue.path.stem}",
+        **_revision_fields(edition.revision),
     )
+
+
+def _revision_fields(revision) -> dict:
+    """Metadata's revision fields (layout.archival): number, date and what was corrected."""
+    if revision is None:
+        return {}
+    year, month, day = (int(part) for part in revision.date.split("-"))
+    return dict(revision=revision.number, modified=build_date(year, month, day), revision_note=revision.note)
 
 
 def plan_fixed_text(typesetter: Typesetter, issue: Issue):
@@ -164,7 +175,7 @@ def build_story(typesetter: Typesetter, issue: Issue, printing: PrintSetup | Non
     story = [*front, typesetter.make_paragraph(typesetter.style.wording.toc_title, "toc_title"), toc,
              PageFill(chapters), *body, *chapters]
     if issue.back_page:
-        story += [NextPageTemplate("back"), PageBreak(), *build_back_page(typesetter, issue.back_page)]
+        story += [NextPageTemplate("back"), PageBreak(), *build_back_page(typesetter, issue.back_page, issue.edition.revision)]
     if printing is not None:
         story.append(PadPages())
     return story

@@ -3,7 +3,7 @@
 Read from the PDF alone (``layout.check.PdfView``), as every check is:
 
 ``no near-empty page``
-    no body page (numeric label), except the file's last, holds three text lines or
+    no body page (numeric label), except the file's last with text, holds three text lines or
     fewer besides its footer, unless it carries an image or starts a chapter (a page a
     bookmark with bookmarks under it leads to: a chapter that short is the editor's choice): such a
     page is the spill-over of a chapter before the forced break of the next one
@@ -61,8 +61,11 @@ def check_short_pages(view: PdfView) -> CheckResult:
     pages = _body_pages(view)
     chapters = _chapter_pages(view)
     problems = []
-    for index in pages[:-1] if pages and pages[-1] == len(view.labels) - 1 else pages:
-        if view.blank(index):
+    # the file's last page with text (the closing page) may be short; blank pages after it
+    # (the print variant's padding to a multiple of 4) do not make it a spill-over
+    last_text = max((i for i in range(len(view.labels)) if not view.blank(i)), default=None)
+    for index in pages:
+        if view.blank(index) or index == last_text:
             continue
         text_lines = len(view.lines(index)) - 1  # the footer is the last line (checked elsewhere)
         if text_lines <= SHORT_PAGE and index not in chapters and not view.pdf.pages[index].get_images():

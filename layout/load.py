@@ -9,16 +9,18 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from layout.errors import InputError, Location, Problem, split_problems
+from layout.errors import InputError, Location, Problem, quote, split_problems
 from layout.markup import BodyParser
 from layout.model import (Article, BackPage, Block, Chapter, Contact, Edition, Issue, Paragraph,
-                          Run, Source)
+                          Revision, Run, Source)
 from layout.pages.back import qr_problem
 from layout.schema import load_schema
 from layout.publication import find_style, publication_folder
 from layout.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml, validate
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+PLACEHOLDER = "TODO"
+"""A text starting with this is a stub left to fill in (``briefing new`` writes them): refused."""
 MAX_TEXT = 200_000
 """Characters of text in one edition (the reference has about 26,000: 30 pages). Above it a
 build would run for minutes (about 150 pages a minute on a small machine); the body that
@@ -92,6 +94,10 @@ class _IssueBuilder:
             start, end = self.doc.spans.get(tuple(path), (0, 0))
             raw = char in self.doc.source[start:end]
             self.problems.append(Problem(self.doc.locate_char(path, char), _control_message(char, raw), key_path))
+        if value.lstrip().startswith(PLACEHOLDER):
+            self.problems.append(self.doc.problem(
+                path, f"{quote(value)} is a stub left to fill in; fill this in (write the text in its "
+                      "place), or remove the entry"))
         # Decomposed text (NFD, as macOS copies it: e + U+0301) is drawn as its composed form.
         self.texts.extend((unicodedata.normalize("NFC", piece), where, key_path)
                           for piece, where in self.doc.segments(path))
@@ -101,7 +107,7 @@ class _IssueBuilder:
         data = self.doc.data
         edition = self.edition(("edition",))
         chapters = tuple(self.chapter(("chapters", i)) for i in range(len(data["chapters"])))
-        back = self.back_page(("back_page",)) if "back_page" in data else None
+        back = self.back_page(("back_page",))
         return Issue(self.doc.path, edition, chapters, back, tuple(self.texts))
 
     def edition(self, path: KeyPath) -> Edition:
@@ -112,11 +118,20 @@ class _IssueBuilder:
         if "style" in optional:
             self.style(path + ("style",), optional["style"])
         keywords = tuple(self.text(path + ("keywords", i)) for i in range(len(raw.get("keywords", []))))
+        revision = self.revision(path + ("revision",), (year, month)) if "revision" in raw else None
         return Edition(
             title=self.text(path + ("title",)), issue_label=self.text(path + ("issue_label",)),
             year=year, month=month, day=day, publisher=self.text(path + ("publisher",)),
             copyright=self.text(path + ("copyright",)), keywords=keywords,
-            location=self.doc.locate(path), **optional)
+            location=self.doc.locate(path), revision=revision, **optional)
+
+    def revision(self, path: KeyPath, edition_month: tuple[int, int]) -> Revision:
+        raw = self._get(path)
+        year, month, _ = self.date(path + ("date",))
+        if (year, month) < edition_month:
+            self._problem(path + ("date",), f"a correction cannot come before the edition "
+                                            f"({edition_month[0]}-{edition_month[1]:02d}); check the date")
+        return Revision(raw["number"], raw["date"], self.text(path + ("note",)), self.doc.locate(path))
 
     def date(self, path: KeyPath) -> tuple[int, int, int | None]:
         parts = [int(p) for p in self._get(path).split("-")]

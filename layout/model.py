@@ -100,6 +100,18 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A corrected re-issue: the original edition is revision 1."""
+
+    number: int
+    date: str
+    """YYYY-MM-DD, the day the correction was published."""
+    note: str
+    """What was corrected."""
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class Edition:
     title: str
     issue_label: str
@@ -113,6 +125,8 @@ class Edition:
     subject: str | None = None
     keywords: tuple[str, ...] = ()
     location: Location | None = None
+    revision: Revision | None = None
+    """None for the original (revision 1)."""
 
 
 @dataclass(frozen=True)

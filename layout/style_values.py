@@ -100,15 +100,16 @@ TEMPLATE_FIELDS = {
     "document_title": ("title", "issue_label", "year", "month"),
     "document_identifier": ("title", "issue_label", "year", "month"),
     "source_line": ("label", "url"), "contact_line": ("label", "value"), "body_folio": ("n",),
+    "revision_line": ("number", "date", "note"),
     "volume_label": ("year",), "volume_identifier": ("title", "year"),
     "volume_folio_prefix": ("year", "month"),
 }
 """The fields each wording template is formatted with (layout/pages, layout/document.py)."""
 MAX_FORMAT_WIDTH = 20
 _TEXT = {"numeral": "一", "issue_label": "10月刊", "title": "简报", "label": "原文链接", "url": "https://x.cn",
-         "value": "010-1"}
-_SAMPLES = ({**_TEXT, "n": 1, "chapter": 1, "article": 1, "year": 2021, "month": 10, "day": 1},
-            {**_TEXT, "n": 1, "chapter": 1, "article": 1, "year": 2021, "month": 10, "day": ""})
+         "value": "010-1", "date": "2021-11-05", "note": "更正"}
+_SAMPLES = ({**_TEXT, "number": 2, "n": 1, "chapter": 1, "article": 1, "year": 2021, "month": 10, "day": 1},
+            {**_TEXT, "number": 2, "n": 1, "chapter": 1, "article": 1, "year": 2021, "month": 10, "day": ""})
 """What templates are formatted with: the day is "" when an edition's date has none."""
 _SPEC = re.compile(r"(?:[^{}]?[<>=^])?[-+ ]?0?(?P<width>\d*)(?:\.\d{1,2})?[sd]?")
 

@@ -280,6 +280,9 @@ class Wording:
     default_source_label: str = "原文链接"
     source_line: str = "（{label}：{url}）"
     contact_line: str = "{label}：{value}"
+    revision_line: str = "第{number}版（{date}修订）：{note}"
+    """On the closing page of a corrected re-issue. Fields: number (2 for the first
+    correction), date (YYYY-MM-DD), note (what was corrected)."""
     body_folio: str = "{n}"
     """Folio of body pages; ``n`` counts from 1 on the first chapter page. Front matter
     (cover, TOC) is numbered i, ii, … with the cover's folio unprinted."""

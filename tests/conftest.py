@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -15,11 +16,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pdfread import Pdf  # noqa: E402
 
 
+BACK_PAGE = """\
+back_page:
+  title: 赛西碳索
+  text: 中国电子技术标准化研究院（赛西）。
+  contacts:
+    - {label: 联系电话, value: 010-64102702}
+"""
+"""The closing page every edition has (validation refuses an edition without one)."""
+
+
 def write_edition(folder: Path, text: str, name: str = "edition.yaml") -> Path:
     """An edition in ``folder`` with its own unchanged copy of the house style in styles/.
 
     Its ``fonts.dirs: [../fonts]`` points nowhere there: the lookup order (layout.publication)
-    falls back to the built-in fonts."""
+    falls back to the built-in fonts. A text with top-level ``chapters:`` and no ``back_page:``
+    gets ``BACK_PAGE`` at its end (no line above it moves), as every real edition has one."""
+    if re.search(r"^chapters:", text, re.M) and not re.search(r"^back_page:", text, re.M):
+        text = text + ("" if text.endswith("\n") else "\n") + BACK_PAGE
     styles = folder / "styles"
     styles.mkdir(parents=True, exist_ok=True)
     (styles / "briefing.yaml").write_text((ROOT / "styles" / "briefing.yaml").read_text("utf-8"), "utf-8")

@@ -28,6 +28,8 @@ chapters:
           第二段。
         sources:
           - url: https://example.org/a
+back_page:
+  title: 赛西碳索
 """
 
 

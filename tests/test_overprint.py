@@ -173,7 +173,7 @@ def test_well_set_pages_pass_every_row(tmp_path, body, style):
     path = write_edition(tmp_path, text)
     if style:
         (tmp_path / "styles" / "tight.yaml").write_text("base: briefing\n" + style, "utf-8")
-        path.write_text(text.replace("  copyright:", "  style: tight\n  copyright:"), "utf-8")
+        path.write_text(path.read_text("utf-8").replace("  copyright:", "  style: tight\n  copyright:"), "utf-8")
     assert build(path, output) == 0
     view = PdfView(output, tmp_path / "styles" / ("tight.yaml" if style else "briefing.yaml"))
     results = checked(view)

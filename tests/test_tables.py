@@ -99,12 +99,18 @@ def long_pdf(tmp_path_factory) -> Path:
 
 # -- reading the PDF ---------------------------------------------------------------------------
 
+_OPENED: dict[Path, pdfplumber.PDF] = {}
+
+
 def pages_of(path: Path, chapter: str) -> list:
-    """The pdfplumber pages of ``chapter`` (it starts with its title; the next chapter ends it)."""
+    """The pdfplumber pages of ``chapter`` (it starts with its title; the next chapter or the
+    closing page, the last, ends it)."""
     titles = list({**WIDE, **LONG})
-    pdf = pdfplumber.open(path)
+    if path not in _OPENED:  # kept open: a PDF collected mid-build warns inside pikepdf's validator
+        _OPENED[path] = pdfplumber.open(path)
+    pdf = _OPENED[path]
     out, inside = [], False
-    for page in pdf.pages[2:]:
+    for page in pdf.pages[2:-1]:
         text = page.extract_text() or ""
         heads = [title for title in titles if f"、{title}" in text]
         if heads:

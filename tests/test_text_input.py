@@ -31,6 +31,8 @@ chapters:
           第二段。
         sources:
           - {{label: 消息来源, url: "{url}"}}
+back_page:
+  title: 联系我们
 """
 DEFAULTS = dict(title="测试简报", article="文本的边界", body="第一段。", url="https://example.org/news")
 

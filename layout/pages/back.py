@@ -2,7 +2,8 @@
 
 Set as a colophon: one block standing on the foot of the type area (the page above it
 left empty, as on the back of a printed briefing), the brand over an accent rule, the
-about text, then the contact lines with the QR code beside them. A block too tall for
+about text, then the contact lines with the QR code beside them, then, for a corrected
+re-issue, the style's ``wording.revision_line`` (which revision, when, what was corrected). A block too tall for
 one page simply flows from the top instead.
 """
 
@@ -15,12 +16,12 @@ from reportlab.graphics.barcode.qr import QrCode
 from reportlab.platypus import Flowable, HRFlowable, Spacer
 
 from layout.colour import reportlab_colour
-from layout.model import BackPage
+from layout.model import BackPage, Revision
 from layout.pages.body import build_blocks
 from layout.pages.typeset import Typesetter
 
 
-def build_back_page(typesetter: Typesetter, back: BackPage) -> list[Flowable]:
+def build_back_page(typesetter: Typesetter, back: BackPage, revision: Revision | None = None) -> list[Flowable]:
     style = typesetter.style
     block: list[Flowable] = [typesetter.make_paragraph(back.title, "back_title")]
     if style.back.rule_width.pt():
@@ -33,6 +34,9 @@ def build_back_page(typesetter: Typesetter, back: BackPage) -> list[Flowable]:
     code = qr_code(back.qr, style.back.qr_size.pt()) if back.qr else None
     if contacts or code:
         block += [Spacer(0, style.back.contacts_gap.pt()), BesideCode(contacts, code, style.back.qr_gap.pt())]
+    if revision is not None:
+        line = style.wording.revision_line.format(number=revision.number, date=revision.date, note=revision.note)
+        block += [Spacer(0, style.back.contacts_gap.pt()), typesetter.make_paragraph(line, "back_contact")]
     return [AtFoot(block)]
 
 

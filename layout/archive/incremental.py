@@ -1,0 +1,155 @@
+"""``briefing build --all``: build every edition of a publication whose inputs changed.
+
+An edition is rebuilt when it has no manifest entry, was built with other options (``--style``,
+``--pdf-a``), the program or a library changed (``layout.archive.hashes.versions``: the
+package's source digest included), one of the inputs its last build read (the YAML, the style
+chain, figures, fonts) has another sha256 or is gone, or its PDF is missing or no longer the
+one the manifest records (it is rebuilt from its inputs, and said so). A file's hash is read
+again only when its size or mtime changed (``HashCache``), so a run with nothing to do
+reads no file but the manifest and the cache.
+
+A new style file that would now shadow the one an edition used (``styles/briefing.yaml``
+added beside the built-in) is not an input of the last build and is not noticed: run
+``briefing build`` on the edition.
+
+Stale editions are built in parallel, one process per core (``ProcessPoolExecutor``); each
+finished edition is recorded in the manifest at once, so an interrupted run keeps what it
+built. An edition that fails is reported with its located problems; the others still build.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layout.archive.hashes import HashCache, input_path, versions
+from layout.archive.manifest import Built, built_from, cache_path, read_manifest, record_build
+from layout.errors import BriefingError, InputError
+from layout.publication import default_output
+
+ISSUES = "issues"
+
+
+class PublicationError(BriefingError):
+    """No publication folder where one was expected."""
+
+
+def find_publication(where: Path | None) -> Path:
+    """The publication folder: ``where`` if it has ``issues/`` (its parent when it is ``issues/``);
+    without ``where``, the working directory or the nearest folder above it with ``issues/``."""
+    start = Path(os.path.abspath(where if where is not None else Path.cwd()))
+    if start.name == ISSUES and start.is_dir():
+        return start.parent
+    for folder in (start, *start.parents) if where is None else (start,):
+        if (folder / ISSUES).is_dir():
+            return folder
+    above = " here or above" if where is None else ""
+    raise PublicationError(f"{start}: no {ISSUES}/ folder{above}; give the publication folder (the one "
+                           f"holding {ISSUES}/), or run the command inside it")
+
+
+def editions_in(publication: Path) -> list[Path]:
+    folder = publication / ISSUES
+    return sorted(path for path in folder.glob("*.yaml") if path.is_file() and not path.name.startswith("."))
+
+
+@dataclass(frozen=True)
+class Stale:
+    edition: Path
+    reason: str
+
+
+def stale_editions(publication: Path, variant: str) -> tuple[list[Stale], list[Path]]:
+    """(the editions to build, each with why; the editions up to date)."""
+    manifest = read_manifest(publication)
+    hashes = HashCache(cache_path(publication))
+    current = versions(hashes)
+    stale, fresh = [], []
+    for edition in editions_in(publication):
+        reason = _why_stale(manifest.get(edition.stem), edition, publication, variant, current, hashes)
+        if reason:
+            stale.append(Stale(edition, reason))
+        else:
+            fresh.append(edition)
+    hashes.save()
+    return stale, fresh
+
+
+def _why_stale(entry: dict | None, edition: Path, publication: Path, variant: str, current: dict,
+               hashes: HashCache) -> str | None:
+    if not isinstance(entry, dict):
+        return "never built"
+    if entry.get("options") != {"style": None, "pdf_a": variant}:
+        return "last built with other options"
+    if entry.get("versions") != current:
+        changed = sorted(k for k in set(current) | set(entry.get("versions") or {})
+                         if current.get(k) != (entry.get("versions") or {}).get(k))
+        return f"the program or a library changed ({', '.join(changed)})"
+    for name, digest in sorted((entry.get("inputs") or {}).items()):
+        if hashes.hash(input_path(name, publication)) != digest:
+            return f"{name} changed"
+    pdf = default_output(edition)
+    if hashes.hash(pdf) != entry.get("sha256"):
+        what = "is missing" if not pdf.exists() else "is not the PDF the manifest records"
+        return f"output/{pdf.name} {what}; rebuilt from its inputs"
+    return None
+
+
+@dataclass
+class Outcome:
+    edition: Path
+    built: Built | None = None
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    internal: str | None = None
+    """A traceback: a bug in briefing."""
+
+
+def build_one(edition: Path, variant: str, strict: bool) -> Outcome:
+    """Build one edition to its default output (run in a worker process); never raises."""
+    from layout.build import build_edition
+
+    output = default_output(edition)
+    try:
+        prepared, rendered = build_edition(edition, output, None, variant, None, strict)
+    except InputError as exc:
+        return Outcome(edition, problems=[str(problem) for problem in exc.problems])
+    except BriefingError as exc:
+        return Outcome(edition, problems=[f"{edition}: {exc}"])
+    except Exception:  # noqa: BLE001 - reported as a bug by the caller, the other editions go on
+        return Outcome(edition, internal=traceback.format_exc())
+    warnings = [str(problem) for problem in [*prepared.notes, *prepared.warnings]]
+    return Outcome(edition, built_from(edition, output, rendered.pdf, prepared, rendered, variant, None),
+                   warnings=warnings)
+
+
+Event = Callable[[int, int, Outcome], None]
+
+
+def build_stale(publication: Path, stale: list[Stale], variant: str, strict: bool = False,
+                jobs: int | None = None, on_done: Event | None = None) -> list[Outcome]:
+    """Build ``stale`` (in parallel when there are several and more than one core), recording
+    each success in the manifest as it finishes; ``on_done(done, total, outcome)`` after each."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
+    outcomes = []
+
+    def finished(outcome: Outcome) -> None:
+        if outcome.built is not None:
+            record_build(publication, outcome.built)
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(len(outcomes), len(stale), outcome)
+
+    if jobs == 1:
+        for item in stale:
+            finished(build_one(item.edition, variant, strict))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(build_one, item.edition, variant, strict) for item in stale]
+            for future in as_completed(futures):
+                finished(future.result())
+    return sorted(outcomes, key=lambda outcome: outcome.edition.name)
