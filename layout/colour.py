@@ -107,23 +107,16 @@ def _parse(text: str, device_cmyk: bool) -> Colour:
 
 def set_fill(canvas, text: str, device_cmyk: bool = True) -> None:
     """Set ``canvas``'s fill colour to ``text`` in its own colour space (see the module)."""
-    colour = _parse(text, device_cmyk)
-    if colour.space == "gray":
-        canvas.setFillGray(colour.values[0])
-    elif colour.space == "cmyk":
-        canvas.setFillColorCMYK(*colour.values)
-    else:
-        canvas.setFillColorRGB(*colour.values)
+    _set(_parse(text, device_cmyk), canvas.setFillGray, canvas.setFillColorCMYK, canvas.setFillColorRGB)
 
 
 def set_stroke(canvas, text: str, device_cmyk: bool = True) -> None:
-    colour = _parse(text, device_cmyk)
-    if colour.space == "gray":
-        canvas.setStrokeGray(colour.values[0])
-    elif colour.space == "cmyk":
-        canvas.setStrokeColorCMYK(*colour.values)
-    else:
-        canvas.setStrokeColorRGB(*colour.values)
+    """Set ``canvas``'s stroke colour to ``text`` in its own colour space."""
+    _set(_parse(text, device_cmyk), canvas.setStrokeGray, canvas.setStrokeColorCMYK, canvas.setStrokeColorRGB)
+
+
+def _set(colour: Colour, gray, cmyk, rgb) -> None:
+    {"gray": gray, "cmyk": cmyk}.get(colour.space, rgb)(*colour.values)
 
 
 def reportlab_colour(text: str, device_cmyk: bool = True):

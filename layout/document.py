@@ -98,22 +98,27 @@ def plan_fixed_text(typesetter: Typesetter, issue: Issue):
     return plans
 
 
+def document_options(typesetter: Typesetter, metadata: Metadata) -> dict:
+    """ReportLab's document settings from the style and the metadata: page, margins, Info,
+    reproducible bytes (``invariant``), and heads kept with the first lines after them."""
+    style = typesetter.style
+    page = style.page
+    return dict(
+        pagesize=(page.width.pt(), page.height.pt()),
+        leftMargin=page.margin_left.pt(), rightMargin=page.margin_right.pt(),
+        topMargin=page.margin_top.pt(), bottomMargin=page.margin_bottom.pt(),
+        title=metadata.title, author=metadata.author, subject=metadata.subject,
+        keywords=list(metadata.keywords), creator=f"briefing-layout {__version__}", lang=style.language,
+        invariant=1, initialFontName=typesetter.fonts.names[style.text.body.font],
+        initialFontSize=typesetter.size("body"), displayDocTitle=1,
+        keepTogetherClass=KeepHeads,  # heads stay with the first lines that follow, not all of them
+    )
+
+
 class BriefingDocument(BaseDocTemplate):
     def __init__(self, buffer, typesetter: Typesetter, issue: Issue, printing: PrintSetup | None = None):
-        style = typesetter.style
-        page = style.page
         metadata = edition_metadata(typesetter, issue)
-        super().__init__(
-            buffer, pagesize=(page.width.pt(), page.height.pt()),
-            leftMargin=page.margin_left.pt(), rightMargin=page.margin_right.pt(),
-            topMargin=page.margin_top.pt(), bottomMargin=page.margin_bottom.pt(),
-            title=metadata.title, author=metadata.author, subject=metadata.subject,
-            keywords=list(metadata.keywords),
-            creator=f"briefing-layout {__version__}", lang=style.language, invariant=1,
-            initialFontName=typesetter.fonts.names[style.text.body.font],
-            initialFontSize=typesetter.size("body"), displayDocTitle=1,
-            keepTogetherClass=KeepHeads,  # heads stay with the first lines that follow, not all of them
-        )
+        super().__init__(buffer, **document_options(typesetter, metadata))
         self.typesetter = typesetter
         self.issue = issue
         self.printing = printing

@@ -36,10 +36,10 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from layout import __version__, cmap
+from layout import cmap
 from layout.archival import DEFAULT_VARIANT, Metadata, build_date, make_archival
 from layout.build import Prepared, Progress, check_output, prepare, write_atomic
-from layout.document import MAX_PASSES, Rendered, document_title, roman
+from layout.document import MAX_PASSES, Rendered, document_options, document_title, roman
 from layout.errors import BriefingError, InputError, Problem
 from layout.model import Issue
 from layout.pages.back import build_back_page
@@ -47,7 +47,7 @@ from layout.pages.body import build_chapters, heading
 from layout.pages.cover import draw_cover, plan_cover
 from layout.pages.fill import ChapterEnd, PageFill
 from layout.pages.fit import locate
-from layout.pages.flowables import Anchor, Heading, KeepHeads
+from layout.pages.flowables import Anchor, Heading
 from layout.pages.footer import plan_footer
 from layout.pages.toc import TableOfContents, TocEntry
 from layout.pages.typeset import Typesetter
@@ -133,17 +133,8 @@ class VolumeDocument(BaseDocTemplate):
 
     def __init__(self, buffer, typesetter: Typesetter, volume: Volume):
         style = typesetter.style
-        page = style.page
         metadata = volume_metadata(typesetter, volume)
-        super().__init__(
-            buffer, pagesize=(page.width.pt(), page.height.pt()),
-            leftMargin=page.margin_left.pt(), rightMargin=page.margin_right.pt(),
-            topMargin=page.margin_top.pt(), bottomMargin=page.margin_bottom.pt(),
-            title=metadata.title, author=metadata.author, subject=metadata.subject,
-            keywords=list(metadata.keywords), creator=f"briefing-layout {__version__}", lang=style.language,
-            invariant=1, initialFontName=typesetter.fonts.names[style.text.body.font],
-            initialFontSize=typesetter.size("body"), displayDocTitle=1, keepTogetherClass=KeepHeads,
-        )
+        super().__init__(buffer, **document_options(typesetter, metadata))
         self.typesetter = typesetter
         self.volume = volume
         self.fill: PageFill | None = None
