@@ -1,7 +1,8 @@
 """``briefing``: the command line. The only module that prints.
 
-    briefing build EDITION.yaml [-o FILE.pdf] [--style NAME|PATH] [--pdf-a 1b|2b|none] [--quiet]
-    briefing validate EDITION.yaml [--style NAME|PATH] [--pdf-a …]
+    briefing build EDITION.yaml [-o FILE.pdf] [--style NAME|PATH] [--pdf-a 1b|2b|none] [--print [--allow-low-res]]
+                                [--strict] [--quiet]
+    briefing validate EDITION.yaml [--style NAME|PATH] [--pdf-a …] [--print] [--strict]
     briefing check FILE.pdf [--json] [--style PATH] [--quiet]
     briefing styles [EDITION.yaml|FOLDER]
     briefing new YYYY-MM [--in PUBLICATION]
