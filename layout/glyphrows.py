@@ -10,8 +10,11 @@ table row's cells (``cells``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from layout.styles import Style
+
+T = TypeVar("T")
 
 SEGMENT_GAP = 1.5
 """Ems: a wider horizontal gap splits a row into segments (table cells)."""
@@ -93,21 +96,31 @@ class Row:
         return out
 
 
+def baseline_of(char: dict, page_height: float) -> float:
+    """A glyph's baseline in points from the page's top: its text matrix's y (exact for every
+    font, where boxes differ with the font's metrics)."""
+    matrix = char.get("matrix")
+    return page_height - matrix[5] if matrix else float(char["bottom"])
+
+
+def by_baseline(placed: list[tuple[float, T]]) -> list[list[tuple[float, T]]]:
+    """``(baseline, item)`` pairs in lines, top to bottom: an item within ``BASELINE_TOLERANCE``
+    of a line's first baseline joins that line."""
+    lines: list[list[tuple[float, T]]] = []
+    for baseline, item in sorted(placed, key=lambda pair: pair[0]):
+        if lines and baseline - lines[-1][0][0] <= BASELINE_TOLERANCE:
+            lines[-1].append((baseline, item))
+        else:
+            lines.append([(baseline, item)])
+    return lines
+
+
 def read_rows(page_number: int, chars: list[dict], page_height: float, frame: TextFrame) -> list[Row]:
     """The rows of glyphs on one page inside ``frame`` (pdfplumber ``chars``), top to bottom."""
-    placed = []
-    for char in chars:
-        matrix = char.get("matrix")
-        baseline = page_height - matrix[5] if matrix else char["bottom"]
-        if frame.top - BASELINE_TOLERANCE <= baseline <= frame.bottom + BASELINE_TOLERANCE:
-            placed.append((baseline, char))
-    placed.sort(key=lambda item: item[0])
-    groups: list[list[tuple[float, dict]]] = []
-    for baseline, char in placed:
-        if groups and baseline - groups[-1][0][0] <= BASELINE_TOLERANCE:
-            groups[-1].append((baseline, char))
-        else:
-            groups.append([(baseline, char)])
+    placed = [(baseline, char) for char in chars
+              if frame.top - BASELINE_TOLERANCE <= (baseline := baseline_of(char, page_height))
+              <= frame.bottom + BASELINE_TOLERANCE]
+    groups = by_baseline(placed)
     rows = []
     for group in groups:
         chars_in_row = [char for _, char in group]  # pdfplumber keeps drawing order: a stable sort

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layout.glyphrows import baseline_of, by_baseline
+
 ASCENT = 0.88
 DESCENT = 0.12
 TOLERANCE = 0.5
 """Points."""
 SAME_LINE_OVERLAP = 0.3
 """Ems."""
-BASELINE_TOLERANCE = 1.0
 _PUNCTUATION_BLOCKS = ((0x3000, 0x303F), (0xFF00, 0xFFEF), (0x2000, 0x206F))
 
 
@@ -50,19 +51,11 @@ def _lines(chars: list[dict], height: float) -> list[list[_Box]]:
     for char in chars:
         if char["text"].isspace():
             continue
-        matrix = char.get("matrix")
-        baseline = height - matrix[5] if matrix else float(char["bottom"])
+        baseline = baseline_of(char, height)
         size = float(char["size"])
         boxes.append((baseline, _Box(char["text"], float(char["x0"]), float(char["x1"]),
                                      baseline - ASCENT * size, baseline + DESCENT * size, size)))
-    boxes.sort(key=lambda item: item[0])
-    lines: list[list[tuple[float, _Box]]] = []
-    for baseline, box in boxes:
-        if lines and baseline - lines[-1][0][0] <= BASELINE_TOLERANCE:
-            lines[-1].append((baseline, box))
-        else:
-            lines.append([(baseline, box)])
-    return [sorted((box for _, box in line), key=lambda b: b.x0) for line in lines]
+    return [sorted((box for _, box in line), key=lambda b: b.x0) for line in by_baseline(boxes)]
 
 
 def _text(line: list[_Box]) -> str:
