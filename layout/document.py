@@ -1,8 +1,11 @@
 """The document: page templates, the story, and the multi-pass render to PDF bytes.
 
 Two passes settle the TOC (``layout.pages.toc``); page fill (``layout.pages.fill``) adds
-one where a chapter's last page would hold three lines or fewer. Footers are drawn at
-each page's end, after its text, so extractors read them last.
+one where a chapter's last page would hold three lines or fewer. These layout passes
+are dry: they break lines and fill pages but draw nothing (``DryCanvas``); once every
+pass participant is satisfied, one more pass, laid out identically, draws the pages
+(``lay_out``). Footers are drawn at each page's end, after its text, so extractors read
+them last.
 
 Pages, in order: the cover (template ``cover``: no footer), the table of contents
 (``front``: footer with a roman folio), the chapters (``body``: footer with folios from
@@ -17,6 +20,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from layout import __version__, cmap
@@ -33,7 +37,7 @@ from layout.pages.toc import TableOfContents
 from layout.pages.typeset import Typesetter
 from layout.print.variant import BLANK_TEMPLATE, PadPages, PrintSetup, RectoBreak, is_verso
 
-MAX_PASSES = 3 + MAX_ROUNDS
+MAX_PASSES = 2 + MAX_ROUNDS
 """The TOC needs two passes (see layout.pages.toc); page fill may add one per tightening
 round (layout.pages.fill); more only if something is wrong."""
 
@@ -186,6 +190,55 @@ def build_story(typesetter: Typesetter, issue: Issue, printing: PrintSetup | Non
     return story
 
 
+class DryCanvas(Canvas):
+    """The canvas of a layout pass: flowables that see ``dry`` skip drawing (the pass only
+    decides where things go; its output is thrown away)."""
+
+    dry = True
+
+
+class LayoutError(RuntimeError):
+    """The passes did not settle, or the drawing pass laid out differently from the layout
+    pass it repeats: a bug, never the user's input."""
+
+
+def lay_out(document: BaseDocTemplate, story: list, max_passes: int = MAX_PASSES) -> int:
+    """ReportLab's ``multiBuild`` with dry layout passes: lay out until every indexing flowable
+    (the TOC, page fill) is satisfied, then draw once. Returns the number of layout passes.
+
+    The drawing pass starts from the state the last layout pass left (the TOC's entries, the
+    tightened paragraphs), so it lays out the same pages; it is checked to be satisfied too."""
+    indexing = [flowable for flowable in story if flowable.isIndexing()]
+    edits: list = []
+    document._indexingFlowables = indexing
+    document._multiBuildEdits = edits.append  # ReportLab's protocol for deferred edits
+    document._doSave = 0
+    passes = 0
+    for dry in (True, False):
+        while True:
+            passes += dry
+            for flowable in indexing:
+                flowable.beforeBuild()
+            document.build(story[:], canvasmaker=DryCanvas if dry else Canvas)
+            for flowable in indexing:
+                flowable.afterBuild()
+            while edits:  # e.g. clearing the marks of flowables postponed to the next frame
+                edit = edits.pop(0)
+                edit[0](*edit[1:])
+            satisfied = document._allSatisfied()
+            if not dry:
+                if not satisfied:
+                    raise LayoutError("the drawing pass laid out differently from the last layout pass")
+                break
+            if satisfied:
+                break
+            if passes >= max_passes:
+                raise LayoutError(f"the table of contents and page fill did not settle in {max_passes} passes")
+    del document._multiBuildEdits
+    document.canv.save()
+    return passes
+
+
 @dataclass(frozen=True)
 class Rendered:
     pdf: bytes
@@ -200,5 +253,5 @@ def render_pdf(typesetter: Typesetter, issue: Issue, printing: PrintSetup | None
     document = BriefingDocument(buffer, typesetter, issue, printing)
     story = build_story(typesetter, issue, printing)
     document.fill = next(flowable for flowable in story if isinstance(flowable, PageFill))
-    passes = document.multiBuild(story, maxPasses=MAX_PASSES)
+    passes = lay_out(document, story)
     return Rendered(buffer.getvalue(), document.page, passes)

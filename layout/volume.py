@@ -39,7 +39,7 @@ from reportlab.platypus import (
 from layout import cmap
 from layout.archival import DEFAULT_VARIANT, Metadata, build_date, make_archival
 from layout.build import Prepared, Progress, check_output, prepare, write_atomic
-from layout.document import MAX_PASSES, Rendered, document_options, document_title, roman
+from layout.document import Rendered, document_options, document_title, lay_out, roman
 from layout.errors import BriefingError, InputError, Problem
 from layout.model import Issue
 from layout.pages.back import build_back_page
@@ -248,7 +248,7 @@ def render_volume(typesetter: Typesetter, volume: Volume) -> Rendered:
     document = VolumeDocument(buffer, typesetter, volume)
     story = build_volume_story(typesetter, volume)
     document.fill = next(flowable for flowable in story if isinstance(flowable, PageFill))
-    passes = document.multiBuild(story, maxPasses=MAX_PASSES)
+    passes = lay_out(document, story)
     return Rendered(buffer.getvalue(), document.page, passes)
 
 

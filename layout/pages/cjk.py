@@ -225,6 +225,8 @@ class CJKParagraph(Flowable):
 
     def draw(self):
         canvas = self.canv
+        if getattr(canvas, "dry", False):  # a layout pass (layout.document.lay_out): nothing to draw
+            return
         text = self._text
         code = ["BT"]
         state = _TextState()
