@@ -37,7 +37,7 @@ from layout.pages.toc import TableOfContents
 from layout.pages.typeset import Typesetter
 from layout.print.variant import BLANK_TEMPLATE, PadPages, PrintSetup, RectoBreak, is_verso
 
-MAX_PASSES = 2 + MAX_ROUNDS
+MAX_PASSES = 3 + MAX_ROUNDS
 """The TOC needs two passes (see layout.pages.toc); page fill may add one per tightening
 round (layout.pages.fill); more only if something is wrong."""
 
