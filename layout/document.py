@@ -113,7 +113,8 @@ def document_options(typesetter: Typesetter, metadata: Metadata) -> dict:
         topMargin=page.margin_top.pt(), bottomMargin=page.margin_bottom.pt(),
         title=metadata.title, author=metadata.author, subject=metadata.subject,
         keywords=list(metadata.keywords), creator=f"briefing-layout {__version__}", lang=style.language,
-        invariant=1, initialFontName=typesetter.fonts.names[style.text.body.font],
+        invariant=1, pageCompression=0,  # qpdf compresses once, at the archival save
+        initialFontName=typesetter.fonts.names[style.text.body.font],
         initialFontSize=typesetter.size("body"), displayDocTitle=1,
         keepTogetherClass=KeepHeads,  # heads stay with the first lines that follow, not all of them
     )
