@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -10,7 +11,9 @@ import sys
 from pathlib import Path
 
 import pikepdf
+import pikepdf.pdfa
 import pytest
+from layout.archival import structure_only
 from layout.check import REQUIRE_PREFLIGHT, check_pdf, preflight_command
 from layout.cli import main
 
@@ -188,3 +191,43 @@ def test_preflight_accepts_every_pdf_a_the_suite_built(reference_pdf_path):
         if result.returncode != 0 or "is a valid PDF/A-1b file" not in result.stdout:
             rejected.append(f"{path.name}: {result.stdout.strip()[:300]}")
     assert not rejected, "\n".join(rejected)
+
+
+
+def _findings(data: bytes, content: bool) -> list[str]:
+    """The rules pikepdf's validator finds broken in ``data`` (PDF/A-1b), with or without its content tier."""
+    if content:
+        report = pikepdf.pdfa.validate_written(io.BytesIO(data), "1b")
+    else:
+        with structure_only() as skipped:
+            assert skipped, "this pikepdf's validator has no content tier to leave out: the build validates in full"
+            report = pikepdf.pdfa.validate_written(io.BytesIO(data), "1b")
+    return [finding.rule for finding in report.findings]
+
+
+def _altered(path: Path, change) -> bytes:
+    with pikepdf.open(path) as pdf:
+        change(pdf)
+        out = io.BytesIO()
+        pdf.save(out, **pikepdf.pdfa.resolve_save_kwargs("1b", deterministic_id=True))
+    return out.getvalue()
+
+
+def test_the_build_validates_structure_and_leaves_page_content_to_check(reference_pdf_path):
+    """What layout.archival says the build validates: an object-tier defect (no output intent) is
+    caught without the content tier; a content-tier one (DeviceCMYK drawn under an sRGB intent) is
+    left to the full validator, which ``check`` and the tests run, and which still finds it."""
+    assert _findings(reference_pdf_path.read_bytes(), content=False) == []
+
+    def drop_intent(pdf):
+        del pdf.Root["/OutputIntents"]
+
+    assert _findings(_altered(reference_pdf_path, drop_intent), content=False)
+
+    def draw_cmyk(pdf):
+        pdf.pages[1].contents_add(pdf.make_stream(b"q 0 0 0 1 k 10 10 5 5 re f Q"), prepend=False)
+
+    cmyk = _altered(reference_pdf_path, draw_cmyk)
+    assert _findings(cmyk, content=True), "the full validator must find DeviceCMYK under an sRGB intent"
+    assert _findings(cmyk, content=False) == []  # the build never draws it (layout.colour)
+    assert _findings(cmyk, content=True)  # and the validator is whole again after the block
