@@ -15,9 +15,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from weakref import WeakKeyDictionary
 
+from reportlab import Version as REPORTLAB_VERSION
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
+
+from layout import cache
 from layout.errors import InputError, Location, Problem
 from layout.model import Issue
 from layout.styles import Style, TextStyles
@@ -130,7 +134,7 @@ def register_fonts(style: Style) -> FontSet:
         if key not in _REGISTERED:
             font_name = f"{path.stem}-{spec.subfont_index}" if spec.subfont_index else path.stem
             try:
-                font = TTFont(font_name, str(path), subfontIndex=spec.subfont_index)
+                font = load_font(font_name, path, spec.subfont_index)
             except (TTFError, OSError, ValueError) as exc:
                 advice = ("it has PostScript (CFF) outlines, which cannot be embedded as TrueType: "
                           "convert it (scripts/build_fonts.py shows how) or use a .ttf"
@@ -144,6 +148,48 @@ def register_fonts(style: Style) -> FontSet:
         raise InputError(problems)
     fallbacks = {face: list(spec.fallback) for face, spec in style.fonts.faces.items()}
     return FontSet(names, cmaps, fallbacks)
+
+
+def load_font(name: str, path: Path, subfont_index: int = 0) -> TTFont:
+    """ReportLab's ``TTFont(name, path, subfontIndex=subfont_index)``, its parsed tables from the
+    cache (``layout.cache``) when they are there. The file's bytes, which the subsets are cut
+    from, are read each time. Raises what ``TTFont`` raises for a file it cannot use."""
+    path = path.resolve()
+    stat = path.stat()
+    where = cache.entry("fonts", REPORTLAB_VERSION, str(path), stat.st_size, stat.st_mtime_ns, subfont_index)
+    font = _restore(cache.load(where), name, path)
+    if font is not None:
+        return font
+    font = TTFont(name, str(path), subfontIndex=subfont_index)
+    # Less what pickle cannot keep: the per-document subsets (empty yet), the file's bytes and
+    # the scale to thousandths of an em (a lambda), made again above.
+    cache.store(where, ({k: v for k, v in font.__dict__.items() if k not in ("state", "face")},
+                        {k: v for k, v in font.face.__dict__.items() if k not in ("_ttf_data", "_pdfScale")}))
+    return font
+
+
+def _restore(tables, name: str, path: Path) -> TTFont | None:
+    """The font from a cache entry's tables; None for no entry or one of another shape."""
+    try:
+        font_state, face_state = tables
+        face = TTFontFace.__new__(TTFontFace)
+        face.__dict__.update(face_state)
+        face._pdfScale = _scale(face.unitsPerEm)
+        face._ttf_data = path.read_bytes()
+        font = TTFont.__new__(TTFont)
+        font.__dict__.update(font_state)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return None
+    font.fontName, font.face, font.state = name, face, WeakKeyDictionary()
+    return font
+
+
+def _scale(units_per_em: int):
+    """ReportLab's ``_pdfScale``: font units to thousandths of an em."""
+    if units_per_em == 1000:
+        return lambda x: x
+    factor = 1000 / units_per_em
+    return lambda x: x * factor
 
 
 def faces_in_use(style: Style) -> list[str]:

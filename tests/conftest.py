@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "issues" / "2021-10.yaml"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The suite's own cache of fonts and head words (layout.cache), shared by the builds it runs
+# in this process and in subprocesses, and not the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="briefing-test-cache-")
 
 from pdfread import Pdf  # noqa: E402
 
@@ -54,6 +60,10 @@ def build(edition: Path, output: Path, *extra: str) -> int:
         variant = extra[extra.index("--pdf-a") + 1] if "--pdf-a" in extra else "1b"
         BUILT.append((output, variant))
     return code
+
+
+def pytest_sessionfinish(session):
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items):

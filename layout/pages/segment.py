@@ -6,8 +6,9 @@ only where a word starts, as the segmenter rjieba (jieba's dictionary and HMM, i
 finds them, with the domain words of ``layout/data/words.txt`` added (碳达峰, 低碳 …).
 
 rjieba, not jieba: both give the same words, but jieba's cold start (import and
-dictionary load on the first cut) costs 0.8–1.2 s, against a 1.4 s build, where
-rjieba's costs 0.12–0.19 s. It is imported on the first head, not before.
+dictionary load on the first cut) costs 0.8–1.2 s, where rjieba's costs 0.12–0.19 s.
+It is imported on the first head not segmented before: the words of each head are kept in
+``layout.cache``, so rebuilding an edition does not load the segmenter at all.
 
 Balance: a multi-line head keeps the fewest lines the greedy breaker finds, then the
 widest line is made as narrow as it can be without adding a line (a binary search on
@@ -18,9 +19,10 @@ wider than the measure), the breaker's emergency break applies as for any text.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache as cache_in_process
 from importlib import resources
 
+from layout import cache
 from layout.model import Run
 from layout.pages.cjk import CJKParagraph
 from layout.pages.linebreak import EPSILON, Items, Line, break_lines
@@ -30,12 +32,11 @@ _BALANCE_STEPS = 16
 """Binary-search steps for the balanced measure: 1/65536 of the measure, far below a point."""
 
 
-@cache
+@cache_in_process
 def _segmenter():
-    import rjieba  # noqa: PLC0415 - lazily: only editions with multi-line heads pay for it
+    import rjieba  # noqa: PLC0415 - lazily: only heads not segmented before pay for it
 
-    words = resources.files("layout").joinpath("data", "words.txt").read_text(encoding="utf-8")
-    for line in words.splitlines():
+    for line in _domain_words().splitlines():
         fields = line.split()
         if fields and not fields[0].startswith("#"):
             rjieba.add_word(fields[0], int(fields[1]) if len(fields) > 1 else None, None)
@@ -43,12 +44,33 @@ def _segmenter():
 
 
 def word_starts(text: str) -> frozenset[int]:
-    """Offsets in ``text`` where a word starts (0 included)."""
-    starts, position = set(), 0
+    """Offsets in ``text`` where a word starts (0 included); kept in ``layout.cache``, so a head
+    already seen is not segmented again (nor the segmenter loaded for it)."""
+    where = cache.entry("words", _segmenter_version(), _domain_words(), text)
+    starts = cache.load(where)
+    if isinstance(starts, frozenset):
+        return starts
+    found, position = set(), 0
     for word in _segmenter().cut(text):
-        starts.add(position)
+        found.add(position)
         position += len(word)
-    return frozenset(starts)
+    cache.store(where, frozenset(found))
+    return frozenset(found)
+
+
+@cache_in_process
+def _domain_words() -> str:
+    return resources.files("layout").joinpath("data", "words.txt").read_text(encoding="utf-8")
+
+
+@cache_in_process
+def _segmenter_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("rjieba")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def balanced_lines(text: Items, lo: int, hi: int, first_width: float, width: float, style) -> list[Line]:
