@@ -12,7 +12,7 @@ an error at the line of the YAML where it was written, so nothing ever prints bl
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from weakref import WeakKeyDictionary
@@ -37,15 +37,19 @@ class FontSet:
     names: dict[str, str]
     cmaps: dict[str, frozenset[int]]
     fallbacks: dict[str, list[str]]
+    _found: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    """face_for's answers: every character of an edition is looked up several times."""
 
     def chain(self, face: str) -> list[str]:
         return [face, *self.fallbacks[face]]
 
     def face_for(self, char: str, face: str) -> str | None:
-        for candidate in self.chain(face):
-            if ord(char) in self.cmaps[candidate]:
-                return candidate
-        return None
+        key = (char, face)
+        if key in self._found:
+            return self._found[key]
+        found = next((candidate for candidate in self.chain(face) if ord(char) in self.cmaps[candidate]), None)
+        self._found[key] = found
+        return found
 
     def split_by_face(self, text: str, face: str) -> list[tuple[str, str]]:
         """``text`` as (ReportLab font name, text) runs, each char in the first face that has it.
