@@ -22,6 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from layout import cache
+from layout.cidfonts import CIDFont
 from layout.errors import InputError, Location, Problem
 from layout.model import Issue
 from layout.styles import Style, TextStyles
@@ -164,7 +165,7 @@ def load_font(name: str, path: Path, subfont_index: int = 0) -> TTFont:
     font = _restore(cache.load(where), name, path)
     if font is not None:
         return font
-    font = TTFont(name, str(path), subfontIndex=subfont_index)
+    font = CIDFont(name, str(path), subfontIndex=subfont_index)
     # Less what pickle cannot keep: the per-document subsets (empty yet), the file's bytes and
     # the scale to thousandths of an em (a lambda), made again above.
     cache.store(where, ({k: v for k, v in font.__dict__.items() if k not in ("state", "face")},
@@ -180,7 +181,7 @@ def _restore(tables, name: str, path: Path) -> TTFont | None:
         face.__dict__.update(face_state)
         face._pdfScale = _scale(face.unitsPerEm)
         face._ttf_data = path.read_bytes()
-        font = TTFont.__new__(TTFont)
+        font = CIDFont.__new__(CIDFont)
         font.__dict__.update(font_state)
     except (TypeError, ValueError, AttributeError, KeyError):
         return None

@@ -338,6 +338,7 @@ class CJKParagraph(Flowable):
             state.rgb = fill
         doc = canvas._doc
         per_point = -1000 / size
+        width = getattr(font, "code_bytes", 1)  # two for a Type0 font (layout.cidfonts)
         offset = 0
         for subset, data in font.splitString("".join(g[0] for g in glyphs), doc):
             name = state.names.get((font.fontName, subset))
@@ -352,18 +353,19 @@ class CJKParagraph(Flowable):
             state.x += float(dx)  # what the reader will compute: no rounding drift along a paragraph
             state.y += float(dy)
             parts: list[str] = []
+            count = len(data) // width
             start, end = 0, x0 + advance
-            for i in range(1, len(data)):
+            for i in range(1, count):
                 _, x, advance = glyphs[offset + i]
                 gap = x - end
                 if gap > EPSILON or gap < -EPSILON:
-                    parts.append(f"<{data[start:i].hex()}>")
+                    parts.append(f"<{data[start * width:i * width].hex()}>")
                     parts.append(_offset(gap * per_point))
                     start = i
                 end = x + advance
-            parts.append(f"<{data[start:].hex()}>")
+            parts.append(f"<{data[start * width:].hex()}>")
             code.append(f"[{' '.join(parts)}] TJ" if len(parts) > 1 else f"{parts[0]} Tj")
-            offset += len(data)
+            offset += count
 
     def _link_rects(self, line: Line, positions: list[float], baseline: float):
         text = self._text
