@@ -5,12 +5,15 @@ Per edition (keyed by its id, the file name without ``.yaml``)::
     id, source (the YAML), pdf, date, title, revision, pages, pdf_a,
     sha256 (of the PDF), inputs {name: sha256} (names relative to the publication folder,
     ``<built-in>/…`` for the package's own styles and fonts), options (--style, --pdf-a),
+    style_file (the style it was built with), lookups {folder: digest of its file names},
+    environment {SOURCE_DATE_EPOCH}, warnings (how many its build printed),
     versions {program, its source digest, python, qpdf, libraries},
     history [{revision, date, note, sha256}]: every PDF published under each revision.
 
 The file is written atomically (``layout.build.write_atomic``) with sorted keys and a fixed
 indent, so the same archive gives the same bytes. ``build`` updates it when it writes an
 edition's default output (``output/<edition>.pdf``); ``build --all`` after each edition.
+``layout.archive.freshness`` reads an entry back to tell whether its PDF is up to date.
 Two ``build`` runs writing one manifest at the same moment may lose one's entry: the next
 ``build --all`` rebuilds that edition.
 """
@@ -21,8 +24,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout.archive.hashes import CACHE_NAME, HashCache, input_name, sha256_bytes, versions
+from layout.archive.hashes import CACHE_NAME, HashCache, input_name, lookups, sha256_bytes, versions
 from layout.errors import BriefingError
+from layout.publication import publication_folder
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1
@@ -80,6 +84,10 @@ class Built:
     revision_note: str | None
     pdf_a: str
     style: str | None
+    style_file: Path
+    lookup_folders: tuple[Path, ...]
+    environment: tuple[tuple[str, str | None], ...]
+    warnings: int
 
 
 def entry_for(built: Built, publication: Path, hashes: HashCache, previous: dict | None) -> dict:
@@ -97,6 +105,9 @@ def entry_for(built: Built, publication: Path, hashes: HashCache, previous: dict
         "pdf": input_name(built.pdf, publication), "date": built.date, "title": built.title,
         "revision": built.revision, "pages": built.pages, "pdf_a": built.pdf_a, "sha256": built.sha256,
         "inputs": inputs, "options": {"style": built.style, "pdf_a": built.pdf_a},
+        "style_file": input_name(built.style_file, publication),
+        "lookups": lookups(built.lookup_folders, publication),
+        "environment": dict(built.environment), "warnings": built.warnings,
         "versions": versions(hashes), "history": history,
     }
 
@@ -114,9 +125,11 @@ def record_build(publication: Path, built: Built) -> None:
 def built_from(edition: Path, pdf: Path, pdf_bytes: bytes, prepared, rendered, variant: str,
                style: str | None) -> Built:
     """A ``Built`` from ``layout.build.build_edition``'s results."""
+    from layout.archive.freshness import environment, lookup_folders
     from layout.document import edition_metadata
 
     issue = prepared.issue
+    style_used = prepared.typesetter.style
     metadata = edition_metadata(prepared.typesetter, issue)
     date = f"{issue.edition.year:04d}-{issue.edition.month:02d}" + (
         f"-{issue.edition.day:02d}" if issue.edition.day else "")
@@ -124,4 +137,6 @@ def built_from(edition: Path, pdf: Path, pdf_bytes: bytes, prepared, rendered, v
     return Built(Path(edition).absolute(), Path(pdf).absolute(), sha256_bytes(pdf_bytes), rendered.pages,
                  tuple(Path(p).absolute() for p in prepared.inputs), metadata.title, date,
                  revision.number if revision else 1, revision.date if revision else None,
-                 revision.note if revision else None, variant, style)
+                 revision.note if revision else None, variant, style, Path(style_used.path).absolute(),
+                 tuple(lookup_folders(style_used, publication_folder(edition))), tuple(environment().items()),
+                 len(prepared.warnings))
