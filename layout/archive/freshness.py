@@ -15,6 +15,7 @@ up to date when all of these are what its last build recorded:
   is a change;
 - ``SOURCE_DATE_EPOCH`` (it is the PDF's date);
 - the PDF itself: its sha256 is the one recorded (edited, replaced or deleted, it is rebuilt);
+  it is read every time, never taken from the cache (0.5 ms for the reference's 0.6 MB);
 - with ``--strict``, the last build had no warnings (else it is rebuilt, and refused).
 
 ``--print`` builds and builds to another ``-o`` are not recorded and always build;
@@ -27,7 +28,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from layout.archive.hashes import HashCache, input_name, input_path, listing, versions
+from layout.archive.hashes import HashCache, input_name, input_path, listing, sha256_file, versions
 from layout.archive.manifest import ManifestError, cache_path, read_manifest
 from layout.errors import BriefingError
 from layout.publication import default_output, find_style, publication_folder, style_dirs
@@ -88,7 +89,11 @@ def why_stale(entry: dict | None, edition: Path, publication: Path, options: dic
         if listing(input_path(name, publication)) != digest:
             return f"a file was added to or removed from {name}/"
     pdf = default_output(edition)
-    if hashes.hash(pdf) != entry.get("sha256"):
+    try:
+        written = sha256_file(pdf)
+    except OSError:
+        written = None
+    if written != entry.get("sha256"):
         what = "is missing" if not pdf.exists() else "is not the PDF the manifest records"
         return f"output/{pdf.name} {what}; rebuilt from its inputs"
     return None
