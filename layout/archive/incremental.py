@@ -6,9 +6,10 @@ every input, the names in the lookup folders, SOURCE_DATE_EPOCH, the PDF's own s
 always with ``--force``. A file's hash is read again only when its size or mtime changed
 (``HashCache``), so a run with nothing to do reads no file but the manifest and the cache.
 
-Stale editions are built in parallel, one process per core (``ProcessPoolExecutor``); each
-finished edition is recorded in the manifest at once, so an interrupted run keeps what it
-built. An edition that fails is reported with its located problems; the others still build.
+Stale editions are built in parallel, one process per core this process may run on
+(``ProcessPoolExecutor``; its workers live for the whole run, so each imports the layout stages
+and parses the fonts once, whatever the number of editions); each finished edition is
+recorded in the manifest at once, so an interrupted run keeps what it built. An edition that fails is reported with its located problems; the others still build.
 """
 
 from __future__ import annotations
@@ -106,11 +107,19 @@ def build_one(edition: Path, variant: str, strict: bool) -> Outcome:
 Event = Callable[[int, int, Outcome], None]
 
 
+def cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def build_stale(publication: Path, stale: list[Stale], variant: str, strict: bool = False,
                 jobs: int | None = None, on_done: Event | None = None) -> list[Outcome]:
     """Build ``stale`` (in parallel when there are several and more than one core), recording
     each success in the manifest as it finishes; ``on_done(done, total, outcome)`` after each."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
+    jobs = max(1, min(jobs or cores(), len(stale)))
     outcomes = []
 
     def finished(outcome: Outcome) -> None:
