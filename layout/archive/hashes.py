@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import re
 import sys
 import time
@@ -89,13 +88,11 @@ class HashCache:
         """Write the cache (atomically); a cache that cannot be written is only slower next time."""
         if self.path is None or not self.changed:
             return
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+        from layout.atomic import replace_atomic
+
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(json.dumps(self.entries, sort_keys=True).encode("utf-8"))
-            os.replace(temporary, self.path)
+            replace_atomic(self.path, json.dumps(self.entries, sort_keys=True).encode("utf-8"))
         except OSError:
-            temporary.unlink(missing_ok=True)
             return
         self.changed = False
 
@@ -190,4 +187,4 @@ def versions(hashes: HashCache) -> dict[str, str]:
     for path in program_files():
         source.update(f"{path.relative_to(package).as_posix()}\0{hashes.hash(path)}\n".encode())
     return {"briefing-layout": __version__, "briefing-layout source": source.hexdigest(),
-            "python": platform.python_version(), **dict(_library_versions())}
+            "python": sys.version.split()[0], **dict(_library_versions())}

@@ -10,7 +10,7 @@ Per edition (keyed by its id, the file name without ``.yaml``)::
     versions {program, its source digest, python, qpdf, libraries},
     history [{revision, date, note, sha256}]: every PDF published under each revision.
 
-The file is written atomically (``layout.build.write_atomic``) with sorted keys and a fixed
+The file is written atomically (``layout.atomic.replace_atomic``) with sorted keys and a fixed
 indent, so the same archive gives the same bytes. ``build`` updates it when it writes an
 edition's default output (``output/<edition>.pdf``); ``build --all`` after each edition.
 ``layout.archive.freshness`` reads an entry back to tell whether its PDF is up to date.
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layout.archive.hashes import CACHE_NAME, HashCache, input_name, lookups, sha256_bytes, versions
+from layout.atomic import replace_atomic
 from layout.errors import BriefingError
 from layout.publication import publication_folder
 
@@ -62,10 +63,13 @@ def read_manifest(publication: Path) -> dict:
 
 
 def write_manifest(publication: Path, editions: dict) -> None:
-    from layout.build import write_atomic
-
     text = json.dumps({"format": FORMAT, "editions": editions}, ensure_ascii=False, indent=2, sort_keys=True)
-    write_atomic(manifest_path(publication), (text + "\n").encode("utf-8"))
+    path = manifest_path(publication)
+    try:
+        replace_atomic(path, (text + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise ManifestError(f"cannot write {path} ({exc.strerror or exc}); fix the folder's permissions or "
+                            "free space, then build again") from None
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,6 @@ class Built:
 def entry_for(built: Built, publication: Path, hashes: HashCache, previous: dict | None) -> dict:
     """The manifest entry of a fresh build, its history carried over from ``previous``."""
     inputs = {input_name(path, publication): hashes.hash(Path(path)) for path in dict.fromkeys(built.inputs)}
-    hashes.hash(built.pdf)  # cached now, so the next build --all does not read the new PDF again
     history = [item for item in (previous or {}).get("history", []) if isinstance(item, dict)]
     published = {"revision": built.revision, "date": built.revision_date or built.date, "sha256": built.sha256}
     if built.revision_note:
