@@ -107,6 +107,14 @@ def build_one(edition: Path, variant: str, strict: bool) -> Outcome:
 Event = Callable[[int, int, Outcome], None]
 
 
+def _size(item: Stale) -> int:
+    """Largest edition first (a long one started last would keep one core busy alone at the end)."""
+    try:
+        return -item.edition.stat().st_size
+    except OSError:
+        return 0
+
+
 def cores() -> int:
     """The cores this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
     try:
@@ -136,7 +144,7 @@ def build_stale(publication: Path, stale: list[Stale], variant: str, strict: boo
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(build_one, item.edition, variant, strict) for item in stale]
+            futures = [pool.submit(build_one, item.edition, variant, strict) for item in sorted(stale, key=_size)]
             for future in as_completed(futures):
                 finished(future.result())
     return sorted(outcomes, key=lambda outcome: outcome.edition.name)
