@@ -223,3 +223,53 @@ def test_the_fast_path_imports_no_stage(built):
                           env=env, timeout=60)
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
     assert UP_TO_DATE in done.stdout
+
+
+def test_a_font_added_then_changed_is_rebuilt(publication, capsys):
+    """A font in the publication's fonts/ is found before the built-in one (a lookup change);
+    a new revision of that file is another input."""
+    from fontTools.ttLib import TTFont
+
+    fonts = publication / "fonts"
+    fonts.mkdir()
+    font = fonts / "NotoSans-Regular.ttf"
+    shutil.copy(ROOT / "fonts" / "NotoSans-Regular.ttf", font)
+    assert_rebuilt(capsys, publication)
+    manifest = json.loads((publication / "output" / "manifest.json").read_text("utf-8"))
+    assert manifest["editions"]["2021-08"]["inputs"]["fonts/NotoSans-Regular.ttf"]
+    with TTFont(font) as face:
+        face["head"].fontRevision += 1
+        face.save(font)
+    assert_rebuilt(capsys, publication)
+
+
+def test_the_same_style_path_naming_another_file_is_rebuilt(publication, capsys, monkeypatch, tmp_path):
+    """--style paths are relative to the working directory: the same words can name another file."""
+    monkeypatch.chdir(publication)
+    assert_rebuilt(capsys, publication, "--style", "styles/briefing.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "styles").mkdir(parents=True)
+    (elsewhere / "styles" / "briefing.yaml").write_text("base: briefing\npage: {margin_left: 30mm}\n", "utf-8")
+    monkeypatch.chdir(elsewhere)
+    said = assert_rebuilt(capsys, publication, "--style", "styles/briefing.yaml")
+    assert "wrote" in said
+
+
+def test_another_library_version_rebuilds(publication, capsys, monkeypatch):
+    import layout.archive.hashes as hashes
+
+    recorded = hashes._library_versions()
+    monkeypatch.setattr(hashes, "_library_versions", lambda: tuple(
+        (name, version + ".post1" if name == "reportlab" else version) for name, version in recorded))
+    assert_rebuilt(capsys, publication)
+
+
+def test_build_all_force_and_strict(publication, capsys):
+    code, said = run(capsys, "build", "--all", str(publication), "--force")
+    assert code == 0 and "1 built, 0 up to date" in said
+    edition = edition_of(publication)
+    edition.write_text(EDITION.replace("2.81 亿千瓦", "2.81亿-3.00亿千瓦"), "utf-8")
+    code, said = run(capsys, "build", "--all", str(publication))
+    assert code == 0 and "1 built" in said and "warning: " in said
+    code, said = run(capsys, "build", "--all", str(publication), "--strict")
+    assert code == 1 and "0 built, 0 up to date, 1 failed" in said
