@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -220,7 +221,7 @@ def main() -> None:
     if not args.no_suite:
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", *args.suite_args.split()], cwd=ROOT,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - start
         summary = (done.stdout.strip().splitlines() or [""])[-1].strip("= ")
         what = f"test suite ({summary})" if not args.suite_args else f"tests: {args.suite_args} ({summary})"
@@ -245,7 +246,7 @@ def _linearity(times: dict[int, dict], pdfs: dict[int, Path]) -> tuple[str, ...]
 
     def slopes(side: str) -> list[float]:
         return [(times[b][side][0] - times[a][side][0]) / max(1, pages[b] - pages[a])
-                for a, b in zip(factors, factors[1:])]
+                for a, b in pairwise(factors)]
 
     mine, theirs = slopes("ours"), slopes("typst")
     sizes = " → ".join(f"{pages[f]}" for f in factors)
