@@ -58,18 +58,23 @@ YEAR = 12
 def run(command: list[str], ok: tuple[int, ...] = (0,), expect: str | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one fresh process, which must exit with a code in ``ok``
     (and print ``expect``, when given)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    stdout, stderr = (stream.read().decode(errors="replace") for stream in (child.stdout, child.stderr))
-    child.stdout.close()
-    child.stderr.close()
-    if os.waitstatus_to_exitcode(status) not in ok:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # no pipe to fill up and block
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        stdout, stderr = _text(out), _text(err)
+    if child.returncode not in ok:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
     if expect is not None and expect not in stdout:
         raise SystemExit(f"{' '.join(command)} did not say {expect!r}:\n{stdout}{stderr}")
     return seconds, usage.ru_maxrss / 1024
+
+
+def _text(stream) -> str:
+    stream.seek(0)
+    return stream.read().decode(errors="replace")
 
 
 class Command:
@@ -97,10 +102,12 @@ class Parallel(Command):
         while waiting or running:
             while waiting and len(running) < self.at_once:
                 command = waiting.pop(0)
-                running[subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).pid] = command
+                child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                running[child.pid] = (child, command)  # kept: a dropped Popen is reaped by the next one
             pid, status, usage = os.wait4(-1, 0)
-            command = running.pop(pid, None)
-            if command is not None and os.waitstatus_to_exitcode(status) != 0:
+            child, command = running.pop(pid)
+            child.returncode = os.waitstatus_to_exitcode(status)
+            if child.returncode != 0:
                 raise SystemExit(f"{' '.join(command)} failed")
             peak = max(peak, usage.ru_maxrss / 1024)
         return time.perf_counter() - start, peak
