@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import getpass
 import json
 import os
 import signal
 import sys
 import threading
 import time
-import traceback
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -238,6 +236,8 @@ def _run(argv: list[str] | None) -> int:
         return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if args.traceback:
+            import traceback
+
             traceback.print_exc()
         print(f"internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in briefing, not in your files. Rerun with --traceback and send the output "
@@ -423,6 +423,8 @@ def _sign(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 raise BriefingError(f"{args.key}: the key is encrypted; set {PASSPHRASE_VARIABLE}, or run "
                                     "on a terminal to be asked for its passphrase")
+            import getpass
+
             typed = getpass.getpass(f"passphrase for {args.key}: ")
         passphrase = typed.encode("utf-8")
     credentials = sign.load_credentials(args.key, args.cert, passphrase)
