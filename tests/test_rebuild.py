@@ -273,3 +273,21 @@ def test_build_all_force_and_strict(publication, capsys):
     assert code == 0 and "1 built" in said and "warning: " in said
     code, said = run(capsys, "build", "--all", str(publication), "--strict")
     assert code == 1 and "0 built, 0 up to date, 1 failed" in said
+
+
+def test_build_all_imports_the_stages_once_per_worker(tmp_path):
+    """A pool of one process per core: each worker imports the layout stages once, whatever the
+    number of editions, and the parent (which only records) never does."""
+    from layout.archive.incremental import cores
+
+    (tmp_path / "issues").mkdir()
+    for month in ("01", "02", "03"):
+        text = EDITION.replace("2021-08", f"2021-{month}").replace("\n          ![图1 装机容量](figures/trend.png)\n", "")
+        (tmp_path / "issues" / f"2021-{month}.yaml").write_text(text, "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run([sys.executable, "-m", "layout", "build", "--all", str(tmp_path), "-q"],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("wrote") == 3
+    imports = [line for line in done.stderr.splitlines() if line.endswith("| layout.build")]
+    assert len(imports) == min(cores(), 3)
