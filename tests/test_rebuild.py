@@ -291,3 +291,14 @@ def test_build_all_imports_the_stages_once_per_worker(tmp_path):
     assert done.stdout.count("wrote") == 3
     imports = [line for line in done.stderr.splitlines() if line.endswith("| layout.build")]
     assert len(imports) == min(cores(), 3)
+
+
+def test_a_hand_edited_manifest_never_passes_for_up_to_date(publication, capsys):
+    """An entry without the PDF's hash, and a PDF gone: built, not "up to date" (None is no hash)."""
+    path = publication / "output" / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    del manifest["editions"]["2021-08"]["sha256"]
+    path.write_text(json.dumps(manifest), "utf-8")
+    pdf_of(publication).unlink()
+    said = build(capsys, publication)
+    assert "wrote" in said and pdf_of(publication).is_file()

@@ -80,8 +80,9 @@ def why_stale(entry: dict | None, edition: Path, publication: Path, options: dic
     if not isinstance(inputs, dict) or not inputs:
         return "its inputs were not recorded"
     for name, digest in sorted(inputs.items()):
-        if hashes.hash(input_path(name, publication)) != digest:
-            return f"{name} changed"
+        found = hashes.hash(input_path(name, publication))
+        if found is None or found != digest:
+            return f"{name} changed" if found is not None else f"{name} is gone"
     folders = entry.get("lookups")
     if not isinstance(folders, dict):
         return "its lookup folders were not recorded"
@@ -93,7 +94,7 @@ def why_stale(entry: dict | None, edition: Path, publication: Path, options: dic
         written = sha256_file(pdf)
     except OSError:
         written = None
-    if written != entry.get("sha256"):
+    if written is None or written != entry.get("sha256"):
         what = "is missing" if not pdf.exists() else "is not the PDF the manifest records"
         return f"output/{pdf.name} {what}; rebuilt from its inputs"
     return None
