@@ -1,6 +1,6 @@
 """Whole-process wall time of briefing beside Typst on the same content. A measurement, not a test.
 
-    python bench/run.py [--runs 5] [--no-suite]
+    python bench/run.py [--runs 5] [--no-suite | --suite-args "tests/test_x.py …"]
 
 Every measure of issue 14's table, each run alternately with its peer (ours, Typst, ours,
 Typst …) in fresh processes; the table shows medians and each side's peak RSS (its own
