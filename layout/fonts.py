@@ -214,10 +214,14 @@ def check_coverage(issue: Issue, style: Style, fonts: FontSet) -> None:
     chains = faces_in_use(style)
     problems: list[Problem] = []
     reported: set[tuple[str, Location]] = set()
-    for text, location, key_path in issue.texts:
+    # Each distinct character once; the texts are read one by one only for the ones no face has.
+    uncovered = {char for char in set().union(*(text for text, _, _ in issue.texts))
+                 if any(fonts.face_for(char, face) is None for face in chains)}
+    for text, location, key_path in (issue.texts if uncovered else ()):
         missing: dict[str, str] = {}
         for char in dict.fromkeys(text):
-            if char in _INVISIBLE or char == " " or unicodedata.category(char) == "Cc" and char != "\x00":
+            if char not in uncovered or char in _INVISIBLE or char == " " or (
+                    unicodedata.category(char) == "Cc" and char != "\x00"):
                 continue
             for face in chains:
                 if fonts.face_for(char, face) is None:
