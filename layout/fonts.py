@@ -5,6 +5,9 @@ faces. Text is split into runs so that each character is drawn by the first face
 the chain that has it (``split_by_face``): that is how ``CO₂`` gets its subscript two
 from Noto Serif while the rest comes from Noto Serif CJK.
 
+Each face is embedded as one Type0 font (``layout.cidfonts``); its parsed tables are kept
+between runs (``layout.cache``).
+
 ``check_coverage`` runs before layout: a character that no face of a chain can draw is
 an error at the line of the YAML where it was written, so nothing ever prints blank.
 """
@@ -14,7 +17,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from weakref import WeakKeyDictionary
 
 from reportlab import Version as REPORTLAB_VERSION
