@@ -1,4 +1,10 @@
-"""One PDF opened once for ``briefing check``: pikepdf for structure, pdfplumber for text.
+"""One PDF opened once for ``briefing check``: pikepdf for structure and, through it, text.
+
+Each page's glyphs and images are read once by ``layout.pagetext`` (an interpreter of the
+content streams, pdfminer's numbers at C-parser speed). A file it cannot interpret (a font
+without /ToUnicode, a Type3 font, an inline image, a rotated page: not what briefing writes,
+but what a proofreader's re-saved copy may hold) is read with pdfplumber instead, lazily
+imported; ``PdfView.reader`` says which read it.
 
 ``PdfView`` reads lazily and caches what the rows share (page labels, XMP, lines, the TOC
 read from the front matter's link annotations, the type area the build recorded). A
@@ -12,11 +18,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import pdfplumber
 import pikepdf
 
 from layout.audit import TextFrame
 from layout.errors import BriefingError
+from layout.pagetext import read_page
 from layout.pdfrecord import read_layout, read_record
 from layout.styles import Style, load_style
 
@@ -67,7 +73,10 @@ def normalize(text: str) -> str:
 
 
 class PdfView:
-    """One PDF, opened once with pikepdf (structure) and pdfplumber (text)."""
+    """One PDF, opened once with pikepdf (structure and, by ``layout.pagetext``, text)."""
+
+    reader: str
+    """``pagetext``, or ``pdfplumber (why)`` where the fast reader met what it does not interpret."""
 
     def __init__(self, path: Path, style: Path | None = None):
         self.path = path
@@ -77,10 +86,7 @@ class PdfView:
             self.style: Style | None = load_style(style) if style is not None else read_layout(self.pdf)
             self.labels = [page.label for page in self.pdf.pages]
             self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
-            with pdfplumber.open(path) as plumber:
-                self.chars = [page.chars for page in plumber.pages]
-                self.images = [page.images for page in plumber.pages]
-                self.heights = [float(page.height) for page in plumber.pages]
+            self.chars, self.images, self.heights = self._read_text()
             for index, page in enumerate(self.pdf.pages):
                 if "/TrimBox" in page.obj:  # a print variant: measure on the trimmed page
                     self.heights[index] = _on_trim(self.chars[index] + self.images[index], page.obj)
@@ -91,6 +97,21 @@ class PdfView:
             self.pdf.close()
             raise CheckError(f"{path}: cannot read its pages ({type(exc).__name__}: {exc}); "
                              "it is damaged: build it again with briefing build") from None
+
+    def _read_text(self) -> tuple[list[list], list[list[dict]], list[float]]:
+        """Each page's glyphs, images and height: by layout.pagetext, else by pdfplumber."""
+        fonts: dict = {}
+        try:
+            pages = [read_page(page, fonts) for page in self.pdf.pages]
+            self.reader = "pagetext"
+            return [p.chars for p in pages], [p.images for p in pages], [p.height for p in pages]
+        except Exception as exc:  # noqa: BLE001 - Unsupported, or a stream pikepdf cannot decode
+            self.reader = f"pdfplumber ({exc})"
+        import pdfplumber  # only for files the fast reader does not interpret
+
+        with pdfplumber.open(self.path) as plumber:
+            return ([page.chars for page in plumber.pages], [page.images for page in plumber.pages],
+                    [float(page.height) for page in plumber.pages])
 
     @property
     def plain(self) -> bool:
