@@ -88,7 +88,13 @@ def preflight_command(path: Path) -> list[str] | None:
     return [java, "-cp", ":".join(map(str, jars)), "org.apache.pdfbox.preflight.Validator_A1b", str(path)]
 
 
-def check_pdfa_preflight(view: PdfView) -> CheckResult:
+PREFLIGHT_TIMEOUT = 300
+"""Seconds Preflight may take before its row fails."""
+
+
+def start_preflight(view: PdfView) -> CheckResult | subprocess.Popen:
+    """Preflight's row where it is known without Java (n/a, skip), else Preflight started on
+    ``view``'s file: check_pdf starts it first and collects it last, so Java runs while Python audits."""
     name = "PDF/A-1b (Apache PDFBox Preflight)"
     if view.plain:
         return CheckResult(name, "n/a", "built with --pdf-a none: not an archival file")
@@ -98,11 +104,24 @@ def check_pdfa_preflight(view: PdfView) -> CheckResult:
     if command is None:
         status = "fail" if os.environ.get(REQUIRE_PREFLIGHT) == "1" else "skip"
         return CheckResult(name, status, f"Java or PDFBox not installed ({PREFLIGHT_INSTALL})")
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    if result.returncode == 0 and "is a valid PDF/A-1b file" in result.stdout:
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def check_pdfa_preflight(view: PdfView) -> CheckResult:
+    name = "PDF/A-1b (Apache PDFBox Preflight)"
+    started = view.background.pop("preflight", None) or start_preflight(view)
+    if isinstance(started, CheckResult):
+        return started
+    try:
+        stdout, _ = started.communicate(timeout=PREFLIGHT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        started.kill()
+        started.communicate()
+        raise
+    if started.returncode == 0 and "is a valid PDF/A-1b file" in stdout:
         return CheckResult(name, "pass", "valid PDF/A-1b")
-    errors = sorted({line.strip() for line in result.stdout.splitlines() if re.match(r"^\s*\d+\.\d", line)})
-    return CheckResult(name, "fail", "; ".join(errors[:3]) or result.stdout.strip()[:200])
+    errors = sorted({line.strip() for line in stdout.splitlines() if re.match(r"^\s*\d+\.\d", line)})
+    return CheckResult(name, "fail", "; ".join(errors[:3]) or stdout.strip()[:200])
 
 
 def check_fonts(view: PdfView) -> CheckResult:
@@ -364,18 +383,31 @@ def check_pdf(path: Path, style: Path | None = None,
 
     ``style`` overrides the type area and sizes the build recorded in the PDF. ``progress``
     is told the name of each check as it starts. Raises CheckError if ``path`` is no PDF."""
-    view = PdfView(path, style)
+    view = PdfView(path, style, read_text=False)
     try:
-        results: list[CheckResult] = []
-        for check in CHECKS:
+        try:
+            view.background["preflight"] = start_preflight(view)
+        except Exception:  # noqa: BLE001 - its row, run in turn, reports what went wrong
+            pass
+        view.read_text()
+        results: list[list[CheckResult] | None] = [None] * len(CHECKS)
+        # Preflight's row last (Java has been running beside the others), reported in its place.
+        order = [i for i, check in enumerate(CHECKS) if check is not check_pdfa_preflight] + \
+                [i for i, check in enumerate(CHECKS) if check is check_pdfa_preflight]
+        for index in order:
+            check = CHECKS[index]
             if progress is not None:
                 progress(check.__name__.removeprefix("check_").replace("_", " "))
             try:
                 result = check(view)
-                results.extend(result if isinstance(result, list) else [result])
+                results[index] = result if isinstance(result, list) else [result]
             except Exception as exc:  # noqa: BLE001 - a damaged file must still give a table
                 name = check.__name__.removeprefix("check_")
-                results.append(CheckResult(name, "fail", f"could not check: {type(exc).__name__}: {exc}"))
-        return results
+                results[index] = [CheckResult(name, "fail", f"could not check: {type(exc).__name__}: {exc}")]
+        return [result for rows in results for result in rows or []]
     finally:
+        for job in view.background.values():
+            if isinstance(job, subprocess.Popen) and job.poll() is None:
+                job.kill()
+                job.communicate()
         view.close()

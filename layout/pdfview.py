@@ -78,14 +78,33 @@ class PdfView:
     reader: str
     """``pagetext``, or ``pdfplumber (why)`` where the fast reader met what it does not interpret."""
 
-    def __init__(self, path: Path, style: Path | None = None):
+    def __init__(self, path: Path, style: Path | None = None, *, read_text: bool = True):
+        """Open ``path``; read its pages' text too unless ``read_text`` is False (then call
+        ``read_text()``: check_pdf starts Preflight in between)."""
         self.path = path
         self.pdf = _open(path)
+        self.background: dict[str, object] = {}
+        """Processes a check started to run beside the others (check_pdf's Preflight), by check."""
         try:
             self.record = read_record(self.pdf)
             self.style: Style | None = load_style(style) if style is not None else read_layout(self.pdf)
             self.labels = [page.label for page in self.pdf.pages]
             self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
+        except BriefingError:
+            self.pdf.close()
+            raise
+        except Exception as exc:  # noqa: BLE001 - pikepdf's errors on a damaged page tree
+            self.pdf.close()
+            raise CheckError(f"{path}: cannot read its pages ({type(exc).__name__}: {exc}); "
+                             "it is damaged: build it again with briefing build") from None
+        if read_text:
+            self.read_text()
+
+    def read_text(self) -> None:
+        """Each page's glyphs, images and height (``chars``, ``images``, ``heights``); a
+        CheckError (the file closed) if the pages cannot be read."""
+        self._lines: dict[int, list[TextLine]] = {}
+        try:
             self.chars, self.images, self.heights = self._read_text()
             for index, page in enumerate(self.pdf.pages):
                 if "/TrimBox" in page.obj:  # a print variant: measure on the trimmed page
@@ -95,7 +114,7 @@ class PdfView:
             raise
         except Exception as exc:  # noqa: BLE001 - pdfminer's errors have no common base
             self.pdf.close()
-            raise CheckError(f"{path}: cannot read its pages ({type(exc).__name__}: {exc}); "
+            raise CheckError(f"{self.path}: cannot read its pages ({type(exc).__name__}: {exc}); "
                              "it is damaged: build it again with briefing build") from None
 
     def _read_text(self) -> tuple[list[list], list[list[dict]], list[float]]:
@@ -145,17 +164,26 @@ class PdfView:
                                                "pdf:Keywords", "xmp:CreateDate", "pdfaid:part")}
 
     def lines(self, index: int, chars: list[dict] | None = None) -> list[TextLine]:
-        """The text lines of a page (or of ``chars``), top to bottom.
+        """The text lines of a page (or of ``chars``), top to bottom; a page's are read once.
 
         Glyphs are grouped by their baseline (the text matrix's y), not their boxes, so a
-        fallback glyph with other metrics (the ₂ of CO₂) stays on its line."""
+        fallback glyph with other metrics (the ₂ of CO₂) stays on its line: a glyph joins the
+        first line (in reading order) within 1 pt of its baseline."""
+        if chars is None and index in self._lines:
+            return self._lines[index]
         rows: dict[float, list[dict]] = {}
+        joins: dict[float, float] = {}  # baseline → its line: keys are only added, so the first stays first
         for char in self.chars[index] if chars is None else chars:
             baseline = -char["matrix"][5]
-            key = next((k for k in rows if abs(k - baseline) <= 1.0), baseline)
+            key = joins.get(baseline)
+            if key is None:
+                key = joins[baseline] = next((k for k in rows if abs(k - baseline) <= 1.0), baseline)
             rows.setdefault(key, []).append(char)
-        return [TextLine("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])), key)
-                for key, row in sorted(rows.items())]
+        found = [TextLine("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])), key)
+                 for key, row in sorted(rows.items())]
+        if chars is None:
+            self._lines[index] = found
+        return found
 
     def text_in(self, index: int, rect: list[float]) -> str:
         x0, y0, x1, y1 = rect
