@@ -50,6 +50,12 @@ REQUIRE_PREFLIGHT = "BRIEFING_REQUIRE_PREFLIGHT"
 """Set to 1 (.ci/run does) to make a missing Preflight a failure, not a skip."""
 PREFLIGHT_INSTALL = "apt-get install default-jre-headless libpdfbox2-java libjaxb-api-java libactivation-java"
 JAVA_DIR = Path("/usr/share/java")
+JAVA_OPTIONS = ("-XX:+IgnoreUnrecognizedVMOptions", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx160m")
+"""For one short run: the quick compiler only and the serial collector (Preflight takes half the
+time, 4.7 s instead of 10 s on a 213-page edition) and a heap that keeps check's peak memory
+low (210 MB instead of 570 MB there). A file that needs more heap is validated again without
+the limit (``check_pdfa_preflight``)."""
 _DOUBLED_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?\s*[-/.]?\s*\1(?!\d)")
 
 
@@ -85,7 +91,8 @@ def preflight_command(path: Path) -> list[str] | None:
     jars = [JAVA_DIR / f"{jar}.jar" for jar in PREFLIGHT_JARS]
     if java is None or not all(jar.is_file() for jar in jars):
         return None
-    return [java, "-cp", ":".join(map(str, jars)), "org.apache.pdfbox.preflight.Validator_A1b", str(path)]
+    return [java, *JAVA_OPTIONS, "-cp", ":".join(map(str, jars)), "org.apache.pdfbox.preflight.Validator_A1b",
+            str(path)]
 
 
 PREFLIGHT_TIMEOUT = 300
@@ -113,7 +120,11 @@ def check_pdfa_preflight(view: PdfView) -> CheckResult:
     if isinstance(started, CheckResult):
         return started
     try:
-        stdout, _ = started.communicate(timeout=PREFLIGHT_TIMEOUT)
+        stdout, stderr = started.communicate(timeout=PREFLIGHT_TIMEOUT)
+        if "OutOfMemoryError" in stderr + stdout:  # a file larger than JAVA_OPTIONS' heap: again, unlimited
+            command = [arg for arg in started.args if not arg.startswith("-Xmx")]
+            started = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout, stderr = started.communicate(timeout=PREFLIGHT_TIMEOUT)
     except subprocess.TimeoutExpired:
         started.kill()
         started.communicate()

@@ -33,6 +33,9 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\
 _NUMBER_START = frozenset(b"+-.0123456789")
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.DOTALL)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.DOTALL)
+_SPACES = {"g": "gray", "rg": "rgb", "k": "cmyk"}
+_COLOUR_SPACES = {"/DeviceGray": "gray", "/DeviceRGB": "rgb", "/DeviceCMYK": "cmyk", "/G": "gray", "/RGB": "rgb",
+                  "/CMYK": "cmyk"}
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>|\[([^\]]*)\]")
 
 
@@ -242,6 +245,8 @@ class PageContent:
     chars: list[Char]
     images: list[dict]
     height: float
+    text_runs: list[tuple[tuple[str, tuple, str], float]]
+    """The fill colour (space, values, as written) and font size at each text-showing operator."""
 
 
 class _Reader:
@@ -252,6 +257,8 @@ class _Reader:
         self.chars: list[Char] = []
         self.images: list[dict] = []
         self.tag: str | None = None
+        self.runs: list[tuple[tuple[str, tuple, str], float]] = []
+        """(fill colour, font size) at each text operator: what layout.ink_check reads."""
         self.fonts: dict[tuple[int, int], _Font] = fonts
         """Fonts already read, by object number: shared by the pages of a file."""
 
@@ -269,6 +276,12 @@ class _Reader:
         fonts = resources.get("/Font", {}) if resources is not None else {}
         xobjects = resources.get("/XObject", {}) if resources is not None else {}
         stack: list[tuple] = []
+        # The fill colour as layout.ink_check follows it (its own q/Q stack, its cs space and Tf
+        # size outside it), recorded at each text operator of the page itself (not its forms).
+        fill: tuple = ("gray", (0.0,), "0 g")
+        fills: list[tuple] = []
+        space, tf_size = "gray", 0.0
+        runs = self.runs if depth == 0 else []
         font: _Font | None = None
         size = char_space = word_space = rise = leading = 0.0
         scaling = 100.0
@@ -283,6 +296,7 @@ class _Reader:
                 continue
             op = token
             if op == "Tj" or op == "TJ" or op == "'" or op == '"':
+                runs.append((fill, tf_size))
                 if op == "'" or op == '"':
                     if op == '"' and len(operands) >= 3:
                         word_space, char_space = operands[-3], operands[-2]
@@ -359,6 +373,8 @@ class _Reader:
                         leading = ty
                 line_x = line_y = 0.0
             elif op == "Tf":
+                if len(operands) == 2:
+                    tf_size = operands[1]
                 if len(operands) >= 2:
                     resource = fonts.get(operands[-2]) if fonts is not None else None
                     if resource is None:
@@ -374,9 +390,22 @@ class _Reader:
                 line_x = line_y = 0.0
             elif op == "BT":
                 tm, line_x, line_y = IDENTITY, 0.0, 0.0
+            elif op == "g" or op == "rg" or op == "k":
+                values = tuple(operands)
+                fill = (_SPACES[op], values, " ".join(f"{v:g}" for v in values) + f" {op}")
+            elif op == "cs":
+                if operands:
+                    space = _COLOUR_SPACES.get(operands[0], "other")
+                    fill = (space, (), f"{operands[0]} cs")
+            elif op == "sc" or op == "scn":
+                values = tuple(v for v in operands if type(v) is float)
+                fill = (space, values, " ".join(f"{v:g}" for v in values) + f" {op}")
             elif op == "q":
+                fills.append(fill)
                 stack.append((ctm, font, size, char_space, word_space, scaling, leading, rise, tm, line_x, line_y))
             elif op == "Q":
+                if fills:
+                    fill = fills.pop()
                 if stack:
                     ctm, font, size, char_space, word_space, scaling, leading, rise, tm, line_x, line_y = stack.pop()
             elif op == "cm":
@@ -434,8 +463,8 @@ def read_page(page: pikepdf.Page, fonts: dict | None = None) -> PageContent:
     reader = _Reader(height, left, -bottom, {} if fonts is None else fonts)
     contents = page.obj.get("/Contents")
     if contents is None:
-        return PageContent([], [], height)
+        return PageContent([], [], height, [])
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     data = b"\n".join(stream.read_bytes() for stream in streams)
     reader.run(data, page.resources, (1.0, 0.0, 0.0, 1.0, -left, -bottom))
-    return PageContent(reader.chars, reader.images, height)
+    return PageContent(reader.chars, reader.images, height, reader.runs)

@@ -120,9 +120,12 @@ class PdfView:
     def _read_text(self) -> tuple[list[list], list[list[dict]], list[float]]:
         """Each page's glyphs, images and height: by layout.pagetext, else by pdfplumber."""
         fonts: dict = {}
+        self.text_runs: list[list] | None = None
+        """Per page, the fill colour and size at each text operator (layout.ink_check), if read."""
         try:
             pages = [read_page(page, fonts) for page in self.pdf.pages]
             self.reader = "pagetext"
+            self.text_runs = [p.text_runs for p in pages]
             return [p.chars for p in pages], [p.images for p in pages], [p.height for p in pages]
         except Exception as exc:  # noqa: BLE001 - Unsupported, or a stream pikepdf cannot decode
             self.reader = f"pdfplumber ({exc})"
