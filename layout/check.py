@@ -19,6 +19,7 @@ A file that is not a readable PDF raises ``CheckError`` (exit 1), never a traceb
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -394,13 +395,19 @@ def check_pdf(path: Path, style: Path | None = None,
 
     ``style`` overrides the type area and sizes the build recorded in the PDF. ``progress``
     is told the name of each check as it starts. Raises CheckError if ``path`` is no PDF."""
-    view = PdfView(path, style, read_text=False)
+    collecting = gc.isenabled()
+    gc.disable()  # while reading hundreds of thousands of glyphs, none in a cycle; then set aside
+    view = None
     try:
+        view = PdfView(path, style, read_text=False)
         try:
             view.background["preflight"] = start_preflight(view)
         except Exception:  # noqa: BLE001 - its row, run in turn, reports what went wrong
             pass
         view.read_text()
+        gc.freeze()  # the collector leaves the glyphs alone; the validators' cycles are still collected
+        if collecting:
+            gc.enable()
         results: list[list[CheckResult] | None] = [None] * len(CHECKS)
         # Preflight's row last (Java has been running beside the others), reported in its place.
         order = [i for i, check in enumerate(CHECKS) if check is not check_pdfa_preflight] + \
@@ -417,8 +424,12 @@ def check_pdf(path: Path, style: Path | None = None,
                 results[index] = [CheckResult(name, "fail", f"could not check: {type(exc).__name__}: {exc}")]
         return [result for rows in results for result in rows or []]
     finally:
-        for job in view.background.values():
-            if isinstance(job, subprocess.Popen) and job.poll() is None:
-                job.kill()
-                job.communicate()
-        view.close()
+        if view is not None:
+            for job in view.background.values():
+                if isinstance(job, subprocess.Popen) and job.poll() is None:
+                    job.kill()
+                    job.communicate()
+            view.close()
+        gc.unfreeze()
+        if collecting:
+            gc.enable()

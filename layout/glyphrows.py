@@ -10,6 +10,7 @@ table row's cells (``cells``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar
 
 from layout.styles import Style
@@ -140,6 +141,7 @@ def read_rows(page_number: int, chars: list[dict], page_height: float, frame: Te
     return rows
 
 
+@cache
 def _family(fontname: str) -> str:
     return fontname.split("+")[-1].split("-")[0]
 

@@ -17,6 +17,7 @@ with pdfplumber instead (slower, same numbers).
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 _TOKEN = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)|/[^\s/\[\]()<>{}%]*|\((?:[^()\\]|\\.)*\)|<<|>>|<[0-9A-Fa-f\s]*>"
                     rb"|[\[\]]|[A-Za-z'\"][A-Za-z0-9*'\"]*|%[^\r\n]*|\S", re.DOTALL)
+_PLAIN_ESCAPES = re.compile(rb"(?:[^\\]|\\(?:[0-3][0-7][0-7]|[nrtbf()]))*", re.DOTALL)
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\n": b"", b"\r": b"",
             b"\r\n": b""}
@@ -52,11 +54,7 @@ class Char:
         self.text, self.fontname, self.size, self.matrix, self.tag = text, fontname, size, matrix, tag
         self.x0, self.x1, self.y0, self.y1, self.top, self.bottom = x0, x1, y0, y1, top, bottom
 
-    def __getitem__(self, key: str):
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
+    __getitem__ = object.__getattribute__  # char["x0"] at C speed (a missing key: AttributeError)
 
     def __setitem__(self, key: str, value) -> None:
         setattr(self, key, value)
@@ -91,6 +89,9 @@ def _hex(raw: bytes) -> bytes:
 def _unescape(raw: bytes) -> bytes:
     if b"\\" not in raw:
         return raw
+    if b"\\\\" not in raw and _PLAIN_ESCAPES.fullmatch(raw):
+        # Only octal codes and \n \r \t \b \f \( \): Python's escapes, bar the brackets.
+        return codecs.escape_decode(raw.replace(b"\\(", b"(").replace(b"\\)", b")"))[0]
 
     def one(match: re.Match) -> bytes:
         what = match.group(1)
