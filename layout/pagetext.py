@@ -7,6 +7,8 @@ regular-expression tokenizer of the decoded streams (pikepdf decodes them). It d
 pdfminer's arithmetic (the char's matrix, its advance, its box from the font's /Descent,
 Tc between glyphs as pdfminer adds it) so the audit rows see the numbers pdfplumber gave
 them, at a fraction of the time and memory: a glyph is a ``Char`` with slots, not a dict.
+One difference, on purpose: ``"`` moves to the next line before it shows its string, as PDF
+1.7 §9.4.3 says (pdfminer does not move).
 
 What it reads: simple fonts (TrueType, Type1 not of the standard 14) and Type0 fonts with
 ``Identity-H``, each with a /ToUnicode CMap; image and form XObjects. Whatever else it meets
@@ -79,6 +81,9 @@ class _Font:
     descent: float
     unicode: dict[int, str]
     simple: bool
+    problem: str = ""
+    """Why this reader cannot place its glyphs (raised only if one is shown: ReportLab selects
+    Helvetica on every page it never draws with)."""
 
 
 def _hex(raw: bytes) -> bytes:
@@ -264,11 +269,14 @@ class _Reader:
         """Fonts already read, by object number: shared by the pages of a file."""
 
     def font(self, resource: pikepdf.Object) -> _Font:
-        if not resource.is_indirect:
-            return read_font(resource)
-        found = self.fonts.get(resource.objgen)
+        found = self.fonts.get(resource.objgen) if resource.is_indirect else None
         if found is None:
-            found = self.fonts[resource.objgen] = read_font(resource)
+            try:
+                found = read_font(resource)
+            except Unsupported as exc:
+                found = _Font("", False, {}, 0.0, 0.0, {}, True, str(exc))
+            if resource.is_indirect:
+                self.fonts[resource.objgen] = found
         return found
 
     def run(self, data: bytes, resources: pikepdf.Dictionary, ctm: Matrix, depth: int = 0) -> None:
@@ -316,6 +324,8 @@ class _Reader:
                 cspace = char_space * scale
                 wspace = 0.0 if font.two_byte else word_space * scale
                 dxscale = 0.001 * size * scale
+                if font.problem and any(type(item) is bytes and item for item in seq):
+                    raise Unsupported(font.problem)
                 widths, default, unicode = font.widths, font.default_width, font.unicode
                 descent = font.descent * size
                 upright = b == 0 and c == 0 and a > 0 and d > 0
