@@ -113,6 +113,7 @@ def tokens(data: bytes) -> list:
     (str without a slash)."""
     out: list = []
     stack: list[list] = []
+    strings: dict[bytes, bytes] = {}  # a TJ's one-glyph strings come again and again
     for token in _TOKEN.findall(data):
         first = token[0]
         if first in _NUMBER_START:
@@ -120,9 +121,12 @@ def tokens(data: bytes) -> list:
         elif first == 0x2F:  # /
             out.append(token.decode("latin-1"))
         elif first == 0x28:  # (
-            if len(token) == 1:
-                raise Unsupported("a string with unbalanced parentheses")
-            out.append(_unescape(token[1:-1]))
+            text = strings.get(token)
+            if text is None:
+                if len(token) == 1:
+                    raise Unsupported("a string with unbalanced parentheses")
+                text = strings[token] = _unescape(token[1:-1])
+            out.append(text)
         elif first == 0x3C:  # <
             if token == b"<<":
                 stack.append(out)
