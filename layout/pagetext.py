@@ -114,7 +114,10 @@ def tokens(data: bytes) -> list:
     out: list = []
     stack: list[list] = []
     strings: dict[bytes, bytes] = {}  # a TJ's one-glyph strings come again and again
-    for token in _TOKEN.findall(data):
+    found = _TOKEN.findall(data)
+    if b"(" in found:  # a string holding balanced parentheses, unescaped (binary CIDs may)
+        found = _scan(data)
+    for token in found:
         first = token[0]
         if first in _NUMBER_START:
             out.append(float(token))
@@ -160,6 +163,24 @@ def tokens(data: bytes) -> list:
     if stack:
         raise Unsupported("unbalanced [ or <<")
     return out
+
+
+def _scan(data: bytes) -> list[bytes]:
+    """``_TOKEN.findall(data)``, with strings that hold balanced parentheses taken whole."""
+    found, position, end = [], 0, len(data)
+    while (match := _TOKEN.search(data, position)) is not None:
+        token, position = match.group(), match.end()
+        if token == b"(":
+            depth = 1
+            while position < end and depth:
+                byte = data[position]
+                position += 2 if byte == 0x5C else 1
+                depth += (byte == 0x28) - (byte == 0x29)
+            if depth:
+                raise Unsupported("a string with unbalanced parentheses")
+            token = data[match.start():position]
+        found.append(token)
+    return found
 
 
 class _Operator(str):

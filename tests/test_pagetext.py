@@ -80,6 +80,20 @@ def test_forms_and_a_resaved_copy_are_read_fast(reference_pdf_path, tmp_path):
     assert assert_as_pdfplumber(tmp_path / "resaved.pdf", [1, 3]) > 1000
 
 
+def test_type0_fonts_are_pdfplumbers(tmp_path):
+    """Identity-H CID fonts, two bytes a glyph (Typst writes them; its strings hold bare parentheses)."""
+    typst = pytest.importorskip("typst")  # a benchmark dependency: the one writer of such fonts at hand
+    source = tmp_path / "type0.typ"
+    source.write_text('#set page(paper: "a4")\n#set text(font: "Noto Serif SC", size: 11pt)\n'
+                      '#set par(justify: true)\n= 标题 Heading\n' + "碳达峰碳中和工作简报（2021年10月刊）。" * 6
+                      + "\n\n#rotate(30deg)[斜排 turned]\n", "utf-8")
+    typst.compile(str(source), output=str(tmp_path / "type0.pdf"), root=str(tmp_path),
+                  font_paths=[str(ROOT / "fonts")], ignore_system_fonts=True)
+    with pikepdf.open(tmp_path / "type0.pdf") as pdf:
+        assert any(font.get("/Subtype") == "/Type0" for font in pdf.pages[0].Resources.Font.values())
+    assert assert_as_pdfplumber(tmp_path / "type0.pdf", [0]) > 100
+
+
 def crafted(path: Path, draw) -> Path:
     canvas = Canvas(str(path), pagesize=(595.28, 841.89))
     draw(canvas)
@@ -182,6 +196,7 @@ def test_tokens():
     assert tokens(stream) == ["q", 1.0, 0.0, 0.0, 1.0, -2.5, 0.5, "cm", "BT", "/F1+0", 10.5, "Tf",
                               [b"a(b)A\n", -250.0, b"\x00\x41\x00\x42"], "TJ", "/Span",
                               {"/ActualText": b"\xfe\xff\x00\x41", "/MCID": 3.0}, "BDC", b"x\\y", "Tj", "EMC", "ET", "Q"]
-    for bad in (b"(a(b)c) Tj", b"[(a) Tj", b"BI /W 1 ID x EI"):
+    assert tokens(b"(a(b)\\)c) Tj [(\x00\x28\x00\x29)] TJ") == [b"a(b))c", "Tj", [b"\x00(\x00)"], "TJ"]
+    for bad in (b"(a(b c) Tj", b"[(a) Tj", b"BI /W 1 ID x EI"):
         with pytest.raises(Unsupported):
             tokens(bad)
