@@ -12,9 +12,10 @@ One difference, on purpose: ``"`` moves to the next line before it shows its str
 
 What it reads: simple fonts (TrueType, Type1 not of the standard 14) and Type0 fonts with
 ``Identity-H``, each with a /ToUnicode CMap; image and form XObjects. Whatever else it meets
-(a font without /ToUnicode, Type3 or vertical fonts, inline images, a rotated page, a
-string it cannot tokenize) raises ``Unsupported``: ``PdfView`` then reads that whole file
-with pdfplumber instead (slower, same numbers).
+(a glyph shown in a font without /ToUnicode, a standard-14, Type3 or vertical font, an inline
+image, a rotated page, a string with unbalanced parentheses) raises ``Unsupported``:
+``PdfView`` then reads that whole file with pdfplumber instead (slower, same numbers). On the
+way it notes the fill colour at each text operator, for layout.ink_check.
 """
 
 from __future__ import annotations
@@ -322,7 +323,7 @@ class _Reader:
         tm: Matrix = IDENTITY
         line_x = line_y = 0.0
         operands: list = []
-        chars, append = self.chars, self.chars.append
+        append = self.chars.append
         height, x_shift, y_shift = self.height, self.x_shift, self.y_shift
         for token in tokens(data):
             if type(token) is not _Operator:
@@ -468,7 +469,6 @@ class _Reader:
             elif op == "ID" or op == "EI":
                 raise Unsupported("an inline image")
             operands = []
-        del chars
 
     def xobject(self, xobject: pikepdf.Object, resources: pikepdf.Dictionary, ctm: Matrix, depth: int) -> None:
         subtype = xobject.get("/Subtype")
