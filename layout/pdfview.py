@@ -14,6 +14,7 @@ file that is not a readable PDF raises ``CheckError`` with what it is instead.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -104,6 +105,7 @@ class PdfView:
         """Each page's glyphs, images and height (``chars``, ``images``, ``heights``); a
         CheckError (the file closed) if the pages cannot be read."""
         self._lines: dict[int, list[TextLine]] = {}
+        self._bottoms: dict[int, tuple[list[float], list[tuple[int, dict]]]] = {}
         try:
             self.chars, self.images, self.heights = self._read_text()
             for index, page in enumerate(self.pdf.pages):
@@ -189,10 +191,19 @@ class PdfView:
         return found
 
     def text_in(self, index: int, rect: list[float]) -> str:
+        """The text of the glyphs inside ``rect`` (PDF coordinates) on a page."""
         x0, y0, x1, y1 = rect
-        inside = [c for c in self.chars[index]
-                  if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["y0"] >= y0 - 3 and c["y1"] <= y1 + 1]
+        bottoms, chars = self._by_bottom(index)  # a TOC page has a link a line: look only near it
+        nearby = sorted(chars[bisect_left(bottoms, y0 - 3):bisect_right(bottoms, y1 + 1)], key=lambda pair: pair[0])
+        inside = [c for _, c in nearby if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["y1"] <= y1 + 1]
         return "".join(line.text for line in self.lines(index, inside))
+
+    def _by_bottom(self, index: int) -> tuple[list[float], list[tuple[int, dict]]]:
+        """A page's glyphs with their drawing order, sorted by their boxes' bottoms (``y0``)."""
+        if index not in self._bottoms:
+            chars = sorted(enumerate(self.chars[index]), key=lambda pair: pair[1]["y0"])
+            self._bottoms[index] = ([c["y0"] for _, c in chars], chars)
+        return self._bottoms[index]
 
     def target(self, annotation: pikepdf.Dictionary) -> int | None:
         """Page index a link jumps to; None if it goes nowhere in this file."""
