@@ -1,7 +1,7 @@
 """One PDF opened once for ``briefing check``: pikepdf for structure and, through it, text.
 
 Each page's glyphs and images are read once by ``layout.pagetext`` (an interpreter of the
-content streams, pdfminer's numbers at C-parser speed). A file it cannot interpret (a font
+content streams that gives pdfminer's numbers in a tenth of its time). A file it cannot interpret (a font
 without /ToUnicode, a Type3 font, an inline image, a rotated page: not what briefing writes,
 but what a proofreader's re-saved copy may hold) is read with pdfplumber instead, lazily
 imported; ``PdfView.reader`` says which read it.
@@ -81,11 +81,11 @@ class PdfView:
 
     def __init__(self, path: Path, style: Path | None = None, *, read_text: bool = True):
         """Open ``path``; read its pages' text too unless ``read_text`` is False (then call
-        ``read_text()``: check_pdf starts Preflight in between)."""
+        ``read_text()``: check_pdf starts the validators in between)."""
         self.path = path
         self.pdf = _open(path)
         self.background: dict[str, object] = {}
-        """Processes a check started to run beside the others (check_pdf's Preflight), by check."""
+        """Processes started to run beside the checks (check_pdf's validators), by name."""
         try:
             self.record = read_record(self.pdf)
             self.style: Style | None = load_style(style) if style is not None else read_layout(self.pdf)
@@ -194,7 +194,8 @@ class PdfView:
         """The text of the glyphs inside ``rect`` (PDF coordinates) on a page."""
         x0, y0, x1, y1 = rect
         bottoms, chars = self._by_bottom(index)  # a TOC page has a link a line: look only near it
-        nearby = sorted(chars[bisect_left(bottoms, y0 - 3):bisect_right(bottoms, y1 + 1)], key=lambda pair: pair[0])
+        nearby = sorted(chars[bisect_left(bottoms, y0 - 3):bisect_right(bottoms, y1 + 1)],
+                        key=lambda pair: pair[0])
         inside = [c for _, c in nearby if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["y1"] <= y1 + 1]
         return "".join(line.text for line in self.lines(index, inside))
 
