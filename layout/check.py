@@ -97,8 +97,13 @@ def _pikepdf_verdict(view: PdfView, flavour: str) -> dict:
     """What validate_written says of the file: from the process check_pdf started, else here."""
     job = view.background.pop("pikepdf", None)
     if isinstance(job, subprocess.Popen):
-        stdout, _ = job.communicate(timeout=PREFLIGHT_TIMEOUT)
-        if job.returncode == 0:
+        try:
+            stdout, _ = job.communicate(timeout=PREFLIGHT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            job.kill()
+            job.communicate()
+            raise
+        if job.returncode == 0 and stdout.strip().startswith("{"):
             return json.loads(stdout)
     import pikepdf.pdfa  # here, not in the process: a check run row by row, or the process failed
 
