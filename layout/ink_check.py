@@ -57,8 +57,8 @@ def text_colours(page: pikepdf.Page) -> list[tuple[str, float, str]]:
             space = _SPACES.get(str(operands[0]), "other")
             fill = (space, (), f"{operands[0]} cs")
         elif op in ("sc", "scn"):
-            values = tuple(float(v) for v in operands if isinstance(v, (int, float, pikepdf.Object))
-                           and not isinstance(v, pikepdf.Name))
+            # pikepdf gives reals as Decimal: every operand but a pattern's name is a component
+            values = tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name))
             fill = (space, values, " ".join(f"{v:g}" for v in values) + f" {op}")
         elif op == "Tf" and len(operands) == 2:
             size = float(operands[1])

@@ -164,6 +164,36 @@ def test_a_double_quote_moves_to_the_next_line(tmp_path):
     assert [(line.text, line.baseline) for line in lines] == [("Above", -700), ("Below", -686)]
 
 
+def test_text_colours_are_ink_checks(reference_pdf_path, tmp_path):
+    """The fill colour noted at each text operator is what layout.ink_check's own walk finds."""
+    from layout.ink_check import classify, text_colours
+
+    def draw(canvas):
+        canvas.setFont(serif(), 10)
+        for y, colour in ((700, lambda: canvas.setFillGray(0.4)), (680, lambda: canvas.setFillColorCMYK(0, 0, 0, 0.8)),
+                          (660, lambda: canvas.setFillColorRGB(0.2, 0.2, 0.2)),
+                          (640, lambda: canvas.setFillColorCMYK(0.3, 0.3, 0.3, 0))):
+            canvas.saveState()
+            colour()
+            canvas.drawString(72, y, "灰色 grey")
+            canvas.restoreState()
+        canvas._code.append("/DeviceRGB cs .3 .3 .3 sc")  # a grey of four inks, by sc
+        canvas.drawString(72, 620, "after cs and sc")
+
+    for path in (reference_pdf_path, crafted(tmp_path / "colours.pdf", draw)):
+        view = PdfView(path)
+        try:
+            assert view.reader == "pagetext"
+            for index, page in enumerate(view.pdf.pages):
+                noted = [(classify(space, values), size, written)
+                         for (space, values, written), size in view.text_runs[index]]
+                assert noted == text_colours(page), index
+        finally:
+            view.close()
+    assert {kind for kind, _, _ in noted} == {"k", "grey4"}
+    assert noted[-1] == ("grey4", 10.0, "0.3 0.3 0.3 sc")
+
+
 def test_what_it_does_not_interpret_is_read_with_pdfplumber(tmp_path):
     helvetica = crafted(tmp_path / "helvetica.pdf", lambda c: c.drawString(72, 700, "Hello, proofreader"))
     with pikepdf.open(helvetica) as pdf, pytest.raises(Unsupported, match="standard-14"):
