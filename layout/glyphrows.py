@@ -41,7 +41,7 @@ class TextFrame:
                    page.height.pt() - page.margin_bottom.pt())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Glyph:
     text: str
     x0: float
