@@ -258,6 +258,13 @@ def _command(args: argparse.Namespace) -> int:
         return _verify(args)
     if args.command == "build" and not args.force and _up_to_date(args):
         return ExitCode.OK
+    if args.command == "check":  # before importing the build (ReportLab): check does not need it
+        from layout.check import check_pdf
+
+        results = check_pdf(args.pdf, args.style, Progress(args.quiet))
+        code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
+        _say(lambda: print_checks(results, args.json))
+        return code
     from layout.build import build_edition, check_output
 
     if args.command == "build":
@@ -286,13 +293,6 @@ def _command(args: argparse.Namespace) -> int:
         print_warnings(prepared.warnings, prepared.notes)
         _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
-    if args.command == "check":
-        from layout.check import check_pdf
-
-        results = check_pdf(args.pdf, args.style, Progress(args.quiet))
-        code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
-        _say(lambda: print_checks(results, args.json))
-        return code
     if args.command == "sign":
         return _sign(args)
     if args.command == "impose":

@@ -16,12 +16,14 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from layout.errors import InputError, Location, Problem, quote
+
+if TYPE_CHECKING:
+    import jsonschema
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
@@ -353,6 +355,8 @@ _TYPE_NAMES = {"string": "text", "object": "a mapping (key: value)", "array": "a
 
 def validate(doc: YamlDocument, schema: dict) -> list[Problem]:
     """Every schema violation of ``doc`` as a Problem, in document order."""
+    import jsonschema  # here: check reads no YAML and need not import it
+
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in validator.iter_errors(doc.data):
