@@ -94,7 +94,7 @@ def spied(monkeypatch) -> list:
 def test_preflight_out_of_heap_runs_again_unbounded(small_pdf, monkeypatch):
     if preflight_command(small_pdf) is None:
         pytest.skip("Apache PDFBox Preflight not installed")
-    monkeypatch.setattr(check, "JAVA_OPTIONS", (*check.JAVA_OPTIONS[:-1], "-Xmx4m"))
+    monkeypatch.setattr(check, "JAVA_OPTIONS", (*check.JAVA_OPTIONS[:-1], "-Xmx2m"))
     started = spied(monkeypatch)
     view = PdfView(small_pdf)
     try:
@@ -102,7 +102,7 @@ def test_preflight_out_of_heap_runs_again_unbounded(small_pdf, monkeypatch):
     finally:
         view.close()
     assert row.status == "pass", row.detail
-    assert ["-Xmx4m" in job.args for job in started] == [True, False]
+    assert ["-Xmx2m" in job.args for job in started] == [True, False]
 
 
 def test_no_validator_process_outlives_a_file_that_cannot_be_read(small_pdf, monkeypatch):
