@@ -18,8 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The suite's own cache of fonts and head words (layout.cache), shared by the builds it runs
 # in this process and in subprocesses, and not the user's.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="briefing-test-cache-")
+# Every JVM the suite starts (Preflight, here and in `briefing check`) runs for seconds: C1
+# code only and one GC thread take half the CPU of the defaults, for the same verdicts.
+os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 from pdfread import Pdf  # noqa: E402
+from preflight import SWEEP  # noqa: E402
 
 
 BACK_PAGE = """\
@@ -48,18 +52,42 @@ def write_edition(folder: Path, text: str, name: str = "edition.yaml") -> Path:
     return path
 
 
-BUILT: list[tuple[Path, str]] = []
-"""Every PDF the suite built, with its --pdf-a variant: Preflight validates them all at the end."""
+class Built:
+    """``BUILT.append((path, variant))``: a test that built a PDF by another route than ``build``
+    hands it to Preflight (a PDF/A-1b only) as it is now."""
+
+    def append(self, item: tuple[Path, str]) -> None:
+        path, variant = item
+        if variant == "1b":
+            SWEEP.submit(path)
+
+    def extend(self, items) -> None:
+        for item in items:
+            self.append(item)
+
+
+BUILT = Built()
 
 
 def build(edition: Path, output: Path, *extra: str) -> int:
+    """``briefing build``; a PDF/A-1b it writes goes to Preflight in the background (tests/preflight.py)."""
     from layout.cli import main
 
     code = main(["build", str(edition), "-o", str(output), *extra])
     if code == 0:
-        variant = extra[extra.index("--pdf-a") + 1] if "--pdf-a" in extra else "1b"
-        BUILT.append((output, variant))
+        BUILT.append((output, extra[extra.index("--pdf-a") + 1] if "--pdf-a" in extra else "1b"))
     return code
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _preflight_verdicts():
+    """At the end of the session (of each xdist worker), every Preflight verdict that
+    test_archival's sweep has not asserted yet: a PDF/A-1b Preflight rejects is an error here."""
+    yield
+    verdicts = SWEEP.verdicts()
+    SWEEP.close()
+    wrong = [f"{v.path}: {v.detail}" for v in verdicts[SWEEP.reported:] if v.valid != v.expect_valid]
+    assert not wrong, "Apache PDFBox Preflight rejects PDFs the suite built:\n" + "\n".join(wrong)
 
 
 def pytest_sessionfinish(session):
