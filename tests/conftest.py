@@ -94,9 +94,21 @@ def pytest_sessionfinish(session):
     shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Tests marked run_last (the Preflight sweep over every PDF built) go after all others."""
+    """Tests marked run_last (the Preflight sweep over every PDF built) go after all others.
+
+    Under pytest-xdist (``--dist loadgroup``, pyproject.toml), the tests of a module that share
+    a module-scoped fixture (a PDF built once for them) run in one worker, so that it is built
+    once; every other test goes to whichever worker is free."""
     items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        shared = definitions and any(
+            fixture.scope in ("module", "class") and not getattr(fixture, "_autouse", False)
+            for fixtures in definitions.name2fixturedefs.values() for fixture in fixtures[-1:])
+        if shared and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 def checked(view) -> list:

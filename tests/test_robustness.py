@@ -141,6 +141,7 @@ def run_and_check(capsys, argv: list[str]) -> int:
     return int(code)
 
 
+@pytest.mark.xdist_group("test_robustness")  # the property test's worker (conftest groups it by its fixture)
 def test_the_mutations_built_both_good_and_bad_editions():
     """Runs after the property test (file order): it must not have been vacuous."""
     if not any(builds_done.values()):
