@@ -132,6 +132,14 @@ def reference_pdf_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def reference_print_pdf_path(tmp_path_factory) -> Path:
+    """The reference's print variant (``--print``), built once for the tests that read it."""
+    output = tmp_path_factory.mktemp("print") / "2021-10-print.pdf"
+    assert build(REFERENCE, output, "--print") == 0
+    return output
+
+
+@pytest.fixture(scope="session")
 def reference_pdf(reference_pdf_path) -> Pdf:
     return Pdf(reference_pdf_path)
 

@@ -98,7 +98,7 @@ class Sweep:
         command = preflight_command(listing)
         java, rest = command[0], command[1:-2]  # [-cp, jars]; then the class and the file
         run = subprocess.run([java, *JAVA_OPTIONS, *rest, command[-2], "xml", "group", str(listing)],
-                             capture_output=True, text=True, timeout=120 + 30 * len(batch))
+                             capture_output=True, text=True, timeout=120 + 30 * len(batch), check=False)
         report = Path(f"{listing}.preflight.xml")
         results = ET.parse(report).getroot().findall("preflight") if report.is_file() else []
         verdicts = []
