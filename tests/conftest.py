@@ -100,8 +100,9 @@ def pytest_collection_modifyitems(items):
 
     Under pytest-xdist (``--dist loadgroup``, pyproject.toml), the tests of a module that share
     a module-scoped fixture (a PDF built once for them) run in one worker, so that it is built
-    once; every other test goes to whichever worker is free."""
-    items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)
+    once; every other test goes to whichever worker is free. The groups go first (stable order
+    within each): the long ones (the README's commands, the wheel) do not start at the end while
+    the other worker waits."""
     for item in items:
         definitions = getattr(item, "_fixtureinfo", None)
         shared = definitions and any(
@@ -109,6 +110,8 @@ def pytest_collection_modifyitems(items):
             for fixtures in definitions.name2fixturedefs.values() for fixture in fixtures[-1:])
         if shared and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items.sort(key=lambda item: (item.get_closest_marker("run_last") is not None,
+                                 item.get_closest_marker("xdist_group") is None))
 
 
 def checked(view) -> list:
