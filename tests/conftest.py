@@ -23,7 +23,9 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="briefing-test-cache-")
 os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 from pdfread import Pdf  # noqa: E402
-from preflight import SWEEP  # noqa: E402
+from preflight import SWEEP, remember_check_rows  # noqa: E402
+
+remember_check_rows()  # before the test modules import check_pdfa_preflight by name
 
 
 BACK_PAGE = """\
