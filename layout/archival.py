@@ -121,6 +121,8 @@ def make_archival(pdf_bytes: bytes, metadata: Metadata, variant: str = DEFAULT_V
     flavour = VARIANTS[variant].flavour
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         _clean_reportlab_output(pdf)
+        if flavour and not flavour.startswith("1"):
+            _drop_cid_sets(pdf)
         if annotate is not None:
             annotate(pdf)
         _write_info(pdf, metadata)
@@ -180,6 +182,14 @@ def _clean_reportlab_output(pdf: pikepdf.Pdf) -> None:
         labels.Nums = pikepdf.Array(
             pikepdf.Dictionary(dict(item.items())) if isinstance(item, pikepdf.Dictionary) else item
             for item in nums)
+
+
+def _drop_cid_sets(pdf: pikepdf.Pdf) -> None:
+    """PDF/A-1 requires a /CIDSet of every CIDFont subset (layout.cidfonts writes one); PDF/A-2
+    and -3 make it optional and pikepdf's validator does not check one there, so it goes."""
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" and "/CIDSet" in obj:
+            del obj["/CIDSet"]
 
 
 def _count_outline(node: pikepdf.Dictionary, is_open: bool) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from layout.archival import DEFAULT_VARIANT, VARIANTS, make_archival
+from layout.atomic import replace_atomic
 from layout.colour import is_device_cmyk
 from layout.document import Rendered, edition_metadata, render_pdf
 from layout.errors import ERROR, BriefingError, InputError, Problem, as_errors, note
@@ -219,35 +219,10 @@ def write_error(output: Path, exc: OSError) -> OutputError:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync, then rename over it.
-
-    The new file appears whole under its name or not at all: a failure or an interrupt
-    removes the temporary file and leaves the previous ``path`` untouched (a SIGKILL can
-    leave a ``.NAME.*.part`` beside it, never a damaged ``path``). The file gets the
-    permissions a plain ``open`` would give it (the umask's), not mkstemp's 0600.
-    """
+    """``layout.atomic.replace_atomic``: ``path`` whole or not at all (a SIGKILL can leave a
+    ``.NAME.*.part`` beside it, never a damaged ``path``), with an OSError told as what
+    happened and what to do."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".part", dir=path.parent)
+        replace_atomic(path, data)
     except OSError as exc:
         raise write_error(path, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(handle.fileno(), 0o666 & ~umask)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise write_error(path, exc) from None
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

@@ -1,12 +1,12 @@
 """``briefing``: the command line. The only module that prints.
 
     briefing build EDITION.yaml [-o FILE.pdf] [--style NAME|PATH] [--pdf-a 1b|2b|none] [--print [--allow-low-res]]
-                                [--strict] [--quiet]
+                                [--strict] [--quiet] [--force]
     briefing validate EDITION.yaml [--style NAME|PATH] [--pdf-a …] [--print] [--strict]
     briefing check FILE.pdf [--json] [--style PATH] [--quiet]
     briefing styles [EDITION.yaml|FOLDER]
     briefing new YYYY-MM [--in PUBLICATION]
-    briefing build --all [PUBLICATION] [--pdf-a …] [--strict] [--quiet] [--jobs N]
+    briefing build --all [PUBLICATION] [--pdf-a …] [--strict] [--quiet] [--jobs N] [--force]
     briefing verify [PUBLICATION] [--rebuild]
     briefing sign FILE.pdf --key KEY.pem --cert CERT.pem [--visible] [-o SIGNED.pdf] [--timestamp-url URL]
     briefing volume YEAR [PUBLICATION] [-o FILE.pdf] [--style NAME|PATH] [--pdf-a …]
@@ -23,20 +23,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import getpass
 import json
 import os
 import signal
 import sys
 import threading
 import time
-import traceback
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layout import __version__
-from layout.archive.incremental import build_stale, find_publication, stale_editions
 from layout.errors import BriefingError, ExitCode, InputError
 from layout.publication import DEFAULT_STYLE, default_output, publication_folder, visible_styles
 from layout.variants import DEFAULT_VARIANT, VARIANTS
@@ -45,8 +42,9 @@ if TYPE_CHECKING:
     from layout.check import CheckResult
     from layout.print.variant import PrintSetup
 
-# The stages (layout.build, layout.check, layout.print: ReportLab and pikepdf) are imported by the
-# commands that use them: `briefing build --all` with nothing to do must not wait for them.
+# The stages (layout.build, layout.check, layout.print: ReportLab and pikepdf) and the archive's
+# tools are imported by the commands that use them: `briefing build` and `build --all` with
+# nothing to do must not wait for them (layout.archive.freshness answers from the manifest).
 
 PASSPHRASE_VARIABLE = "BRIEFING_KEY_PASSPHRASE"
 """Where ``sign`` reads the key's passphrase (never from the command line)."""
@@ -80,6 +78,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--pdf-a", choices=list(VARIANTS), default=DEFAULT_VARIANT, dest="pdf_a", help=pdf_a_help)
     build.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--force", action="store_true",
+                       help="build even when the PDF is up to date (its inputs, options and the program "
+                            "unchanged since output/manifest.json recorded it)")
     _print_options(build)
     validate = commands.add_parser("validate", help="run the whole build (layout, archival finishing and its "
                                                     "validation) without writing the PDF")
@@ -235,6 +236,8 @@ def _run(argv: list[str] | None) -> int:
         return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if args.traceback:
+            import traceback
+
             traceback.print_exc()
         print(f"internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in briefing, not in your files. Rerun with --traceback and send the output "
@@ -253,6 +256,15 @@ def _command(args: argparse.Namespace) -> int:
         return _new(args)
     if args.command == "verify":
         return _verify(args)
+    if args.command == "build" and not args.force and _up_to_date(args):
+        return ExitCode.OK
+    if args.command == "check":  # before importing the build (ReportLab): check does not need it
+        from layout.check import check_pdf
+
+        results = check_pdf(args.pdf, args.style, Progress(args.quiet))
+        code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
+        _say(lambda: print_checks(results, args.json))
+        return code
     from layout.build import build_edition, check_output
 
     if args.command == "build":
@@ -281,13 +293,6 @@ def _command(args: argparse.Namespace) -> int:
         print_warnings(prepared.warnings, prepared.notes)
         _say(f"{args.edition}: ok; it builds (briefing build writes it)")
         return ExitCode.OK
-    if args.command == "check":
-        from layout.check import check_pdf
-
-        results = check_pdf(args.pdf, args.style, Progress(args.quiet))
-        code = ExitCode.CHECK_FAILED if any(r.failed for r in results) else ExitCode.OK
-        _say(lambda: print_checks(results, args.json))
-        return code
     if args.command == "sign":
         return _sign(args)
     if args.command == "impose":
@@ -303,15 +308,39 @@ def _command(args: argparse.Namespace) -> int:
     return _list_styles(args.where)
 
 
+def _up_to_date(args: argparse.Namespace) -> bool:
+    """``build EDITION`` to its default output, whose PDF the manifest shows up to date
+    (layout.archive.freshness): say so and build nothing. ``--print`` always builds."""
+    if args.print_variant or args.allow_low_res:
+        return False
+    default = os.path.abspath(default_output(args.edition))
+    if args.output is not None and os.path.abspath(args.output) != default:
+        return False
+    from layout.archive.freshness import stale_reason
+
+    reason, entry = stale_reason(args.edition, args.style, args.pdf_a, args.strict)
+    if reason is not None:
+        Progress(args.quiet)(f"building: {reason}")
+        return False
+    warnings = entry.get("warnings") or 0
+    if warnings and not args.quiet:
+        print(f"its last build printed {warnings} warning{'s' if warnings > 1 else ''} (--force rebuilds and "
+              "shows them)", file=sys.stderr)
+    _say(f"{default} is up to date; nothing to build (--force rebuilds it)")
+    return True
+
+
 def _build_all(args: argparse.Namespace) -> int:
     """``build --all``: the stale editions, in parallel; a count on stderr as each finishes."""
     if args.output is not None or args.style is not None:
         print("error: --all builds each edition to output/<edition>.pdf with its own style:; leave out -o and "
               "--style, or build one edition", file=sys.stderr)
         return ExitCode.USAGE
+    from layout.archive.incremental import build_stale, find_publication, stale_editions
+
     clock = time.perf_counter()
     publication = find_publication(args.edition)
-    stale, fresh = stale_editions(publication, args.pdf_a)
+    stale, fresh = stale_editions(publication, args.pdf_a, args.strict, args.force)
     if not stale:
         _say(f"nothing to build; all {len(fresh)} editions are up to date")
         if not args.quiet and sys.stderr.isatty():
@@ -345,6 +374,7 @@ def _build_all(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from layout.archive.incremental import find_publication
     from layout.archive.manifest import read_manifest
     from layout.archive.verify import verify
 
@@ -363,6 +393,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from layout.archive.incremental import find_publication
     from layout.archive.new import new_edition
 
     publication = find_publication(args.publication)
@@ -392,6 +423,8 @@ def _sign(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 raise BriefingError(f"{args.key}: the key is encrypted; set {PASSPHRASE_VARIABLE}, or run "
                                     "on a terminal to be asked for its passphrase")
+            import getpass
+
             typed = getpass.getpass(f"passphrase for {args.key}: ")
         passphrase = typed.encode("utf-8")
     credentials = sign.load_credentials(args.key, args.cert, passphrase)

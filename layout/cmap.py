@@ -28,7 +28,19 @@ def _utf16_hex(code_point: int) -> str:
 
 
 def make_to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
-    """The ToUnicode CMap of a subset: code ``i`` → Unicode ``subset[i]``."""
+    """The ToUnicode CMap of a simple-font subset: code ``i`` (one byte) → Unicode ``subset[i]``."""
+    entries = [f"<{code:02X}> <{_utf16_hex(value)}>" for code, value in enumerate(subset)]
+    return _cmap(fontname, f"<00> <{len(subset) - 1:02X}>", entries)
+
+
+def make_cid_to_unicode_cmap(fontname: str, chars: Sequence[int]) -> str:
+    """The ToUnicode CMap of a Type0 font (``layout.cidfonts``): CID ``i + 1`` (two bytes) →
+    Unicode ``chars[i]``."""
+    entries = [f"<{cid:04X}> <{_utf16_hex(value)}>" for cid, value in enumerate(chars, start=1)]
+    return _cmap(fontname, "<0000> <FFFF>", entries)
+
+
+def _cmap(fontname: str, codespace: str, entries: list[str]) -> str:
     lines = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -41,10 +53,9 @@ def make_to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
         f"/CMapName /{fontname} def",
         "/CMapType 2 def",
         "1 begincodespacerange",
-        f"<00> <{len(subset) - 1:02X}>",
+        codespace,
         "endcodespacerange",
     ]
-    entries = [f"<{code:02X}> <{_utf16_hex(value)}>" for code, value in enumerate(subset)]
     for start in range(0, len(entries), BLOCK):
         block = entries[start:start + BLOCK]
         lines += [f"{len(block)} beginbfchar", *block, "endbfchar"]

@@ -1,10 +1,10 @@
 """The document: page templates, the story, and the multi-pass render to PDF bytes.
 
 Two passes settle the TOC (``layout.pages.toc``); page fill (``layout.pages.fill``) adds
-one where a chapter's last page would hold three lines or fewer. These layout passes
-are dry: they break lines and fill pages but draw nothing (``DryCanvas``); once every
-pass participant is satisfied, one more pass, laid out identically, draws the pages
-(``lay_out``). Footers are drawn at each page's end, after its text, so extractors read
+one where a chapter's last page would hold three lines or fewer. The layout passes
+before the last are dry: they break lines and fill pages but draw nothing
+(``DryCanvas``); once only the TOC's entries are left to draw, the next pass draws the
+pages (``lay_out``). Footers are drawn at each page's end, after its text, so extractors read
 them last.
 
 Pages, in order: the cover (template ``cover``: no footer), the table of contents
@@ -38,8 +38,8 @@ from layout.pages.typeset import Typesetter
 from layout.print.variant import BLANK_TEMPLATE, PadPages, PrintSetup, RectoBreak, is_verso
 
 MAX_PASSES = 3 + MAX_ROUNDS
-"""The TOC needs two passes (see layout.pages.toc); page fill may add one per tightening
-round (layout.pages.fill); more only if something is wrong."""
+"""The TOC needs two passes (see layout.pages.toc), the second of which draws; page fill may
+add one per tightening round (layout.pages.fill); more only if something is wrong."""
 
 
 def roman(n: int) -> str:
@@ -199,42 +199,41 @@ class DryCanvas(Canvas):
 
 
 class LayoutError(RuntimeError):
-    """The passes did not settle, or the drawing pass laid out differently from the layout
-    pass it repeats: a bug, never the user's input."""
+    """The passes did not settle: a bug, never the user's input."""
 
 
 def lay_out(document: BaseDocTemplate, story: list, max_passes: int = MAX_PASSES) -> int:
-    """ReportLab's ``multiBuild`` with dry layout passes: lay out until every indexing flowable
-    (the TOC, page fill) is satisfied, then draw once. Returns the number of layout passes.
+    """ReportLab's ``multiBuild`` with dry layout passes: lay out until the pages are settled,
+    then draw once. Returns the number of passes, the drawing one included.
 
-    The drawing pass starts from the state the last layout pass left (the TOC's entries, the
-    tightened paragraphs), so it lays out the same pages; it is checked to be satisfied too."""
+    The pages are settled when every indexing flowable is satisfied but perhaps the table of
+    contents: its entries never move the body (``layout.pages.toc``: folios count from the
+    first body page, which starts a page, a recto in print), so the drawing pass can draw the
+    entries the last dry pass collected. Once drawn, every participant must be satisfied (the
+    TOC collected what it drew); if one is not, the dry passes resume and the pages are drawn
+    again: slower, never wrong."""
     indexing = [flowable for flowable in story if flowable.isIndexing()]
     edits: list = []
     document._indexingFlowables = indexing
     document._multiBuildEdits = edits.append  # ReportLab's protocol for deferred edits
     document._doSave = 0
-    passes = 0
-    for dry in (True, False):
-        while True:
-            passes += dry
-            for flowable in indexing:
-                flowable.beforeBuild()
-            document.build(story[:], canvasmaker=DryCanvas if dry else Canvas)
-            for flowable in indexing:
-                flowable.afterBuild()
-            while edits:  # e.g. clearing the marks of flowables postponed to the next frame
-                edit = edits.pop(0)
-                edit[0](*edit[1:])
-            satisfied = document._allSatisfied()
-            if not dry:
-                if not satisfied:
-                    raise LayoutError("the drawing pass laid out differently from the last layout pass")
-                break
-            if satisfied:
-                break
-            if passes >= max_passes:
-                raise LayoutError(f"the table of contents and page fill did not settle in {max_passes} passes")
+    passes, dry = 0, True
+    while True:
+        passes += 1
+        for flowable in indexing:
+            flowable.beforeBuild()
+        document.build(story[:], canvasmaker=DryCanvas if dry else Canvas)
+        for flowable in indexing:
+            flowable.afterBuild()
+        while edits:  # e.g. clearing the marks of flowables postponed to the next frame
+            edit = edits.pop(0)
+            edit[0](*edit[1:])
+        unsettled = [flowable for flowable in indexing if not flowable.isSatisfied()]
+        if not dry and not unsettled:
+            break
+        if passes >= max_passes:
+            raise LayoutError(f"the table of contents and page fill did not settle in {max_passes} passes")
+        dry = not all(isinstance(flowable, TableOfContents) for flowable in unsettled)
     del document._multiBuildEdits
     document.canv.save()
     return passes

@@ -5,6 +5,9 @@ faces. Text is split into runs so that each character is drawn by the first face
 the chain that has it (``split_by_face``): that is how ``CO₂`` gets its subscript two
 from Noto Serif while the rest comes from Noto Serif CJK.
 
+Each face is embedded as one Type0 font (``layout.cidfonts``); its parsed tables are kept
+between runs (``layout.cache``).
+
 ``check_coverage`` runs before layout: a character that no face of a chain can draw is
 an error at the line of the YAML where it was written, so nothing ever prints blank.
 """
@@ -12,9 +15,8 @@ an error at the line of the YAML where it was written, so nothing ever prints bl
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
 from weakref import WeakKeyDictionary
 
 from reportlab import Version as REPORTLAB_VERSION
@@ -22,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from layout import cache
+from layout.cidfonts import CIDFont
 from layout.errors import InputError, Location, Problem
 from layout.model import Issue
 from layout.styles import Style, TextStyles
@@ -37,15 +40,19 @@ class FontSet:
     names: dict[str, str]
     cmaps: dict[str, frozenset[int]]
     fallbacks: dict[str, list[str]]
+    _found: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    """face_for's answers: every character of an edition is looked up several times."""
 
     def chain(self, face: str) -> list[str]:
         return [face, *self.fallbacks[face]]
 
     def face_for(self, char: str, face: str) -> str | None:
-        for candidate in self.chain(face):
-            if ord(char) in self.cmaps[candidate]:
-                return candidate
-        return None
+        key = (char, face)
+        if key in self._found:
+            return self._found[key]
+        found = next((candidate for candidate in self.chain(face) if ord(char) in self.cmaps[candidate]), None)
+        self._found[key] = found
+        return found
 
     def split_by_face(self, text: str, face: str) -> list[tuple[str, str]]:
         """``text`` as (ReportLab font name, text) runs, each char in the first face that has it.
@@ -160,7 +167,7 @@ def load_font(name: str, path: Path, subfont_index: int = 0) -> TTFont:
     font = _restore(cache.load(where), name, path)
     if font is not None:
         return font
-    font = TTFont(name, str(path), subfontIndex=subfont_index)
+    font = CIDFont(name, str(path), subfontIndex=subfont_index)
     # Less what pickle cannot keep: the per-document subsets (empty yet), the file's bytes and
     # the scale to thousandths of an em (a lambda), made again above.
     cache.store(where, ({k: v for k, v in font.__dict__.items() if k not in ("state", "face")},
@@ -176,7 +183,7 @@ def _restore(tables, name: str, path: Path) -> TTFont | None:
         face.__dict__.update(face_state)
         face._pdfScale = _scale(face.unitsPerEm)
         face._ttf_data = path.read_bytes()
-        font = TTFont.__new__(TTFont)
+        font = CIDFont.__new__(CIDFont)
         font.__dict__.update(font_state)
     except (TypeError, ValueError, AttributeError, KeyError):
         return None
@@ -209,10 +216,14 @@ def check_coverage(issue: Issue, style: Style, fonts: FontSet) -> None:
     chains = faces_in_use(style)
     problems: list[Problem] = []
     reported: set[tuple[str, Location]] = set()
-    for text, location, key_path in issue.texts:
+    # Each distinct character once; the texts are read one by one only for the ones no face has.
+    uncovered = {char for char in set().union(*(text for text, _, _ in issue.texts))
+                 if any(fonts.face_for(char, face) is None for face in chains)}
+    for text, location, key_path in (issue.texts if uncovered else ()):
         missing: dict[str, str] = {}
         for char in dict.fromkeys(text):
-            if char in _INVISIBLE or char == " " or unicodedata.category(char) == "Cc" and char != "\x00":
+            if char not in uncovered or char in _INVISIBLE or char == " " or (
+                    unicodedata.category(char) == "Cc" and char != "\x00"):
                 continue
             for face in chains:
                 if fonts.face_for(char, face) is None:

@@ -10,6 +10,7 @@ table row's cells (``cells``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import TypeVar
 
 from layout.styles import Style
@@ -40,7 +41,7 @@ class TextFrame:
                    page.height.pt() - page.margin_bottom.pt())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Glyph:
     text: str
     x0: float
@@ -65,7 +66,7 @@ class Row:
     """The row is a table's (its glyphs are in ``/Table`` marked content): cells side by side,
     so only the checks of single lines apply, not those of justified paragraphs."""
 
-    @property
+    @cached_property  # a row is read many times, never changed
     def text(self) -> str:
         return "".join(g.text for g in self.glyphs)
 
@@ -77,12 +78,12 @@ class Row:
     def x1(self) -> float:
         return self.glyphs[-1].x1
 
-    @property
+    @cached_property
     def size(self) -> float:
         sizes = [round(g.size, 2) for g in self.glyphs]
         return max(set(sizes), key=sizes.count)
 
-    @property
+    @cached_property
     def family(self) -> str:
         families = [g.family for g in self.glyphs]
         return max(sorted(set(families)), key=families.count)
@@ -140,6 +141,7 @@ def read_rows(page_number: int, chars: list[dict], page_height: float, frame: Te
     return rows
 
 
+@cache
 def _family(fontname: str) -> str:
     return fontname.split("+")[-1].split("-")[0]
 

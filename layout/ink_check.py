@@ -10,6 +10,8 @@ text-showing operator (``Tj``, ``TJ``, ``'``, ``"``), followed through ``q``/``Q
 - *colour*: anything else (heads, links in the accent or link colour), reported, not judged.
 
 Body text is the text set at the body size the build recorded (layout.pdfrecord).
+``check`` has layout.pagetext follow the colours as it reads the glyphs (``PdfView.text_runs``,
+the same walk as ``text_colours``), so the streams are parsed once.
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ def text_colours(page: pikepdf.Page) -> list[tuple[str, float, str]]:
             space = _SPACES.get(str(operands[0]), "other")
             fill = (space, (), f"{operands[0]} cs")
         elif op in ("sc", "scn"):
-            values = tuple(float(v) for v in operands if isinstance(v, (int, float, pikepdf.Object))
-                           and not isinstance(v, pikepdf.Name))
+            # pikepdf gives reals as Decimal: every operand but a pattern's name is a component
+            values = tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name))
             fill = (space, values, " ".join(f"{v:g}" for v in values) + f" {op}")
         elif op == "Tf" and len(operands) == 2:
             size = float(operands[1])
@@ -73,8 +75,11 @@ def check_text_colour(view) -> object:
     counts = {"k": 0, "grey4": 0, "colour": 0}
     body = {"k": 0, "grey4": 0, "colour": 0}
     problems: list[str] = []
+    runs = view.text_runs  # read with the glyphs (layout.pagetext), else from the streams here
     for index, page in enumerate(view.pdf.pages):
-        for kind, size, written in text_colours(page):
+        found = text_colours(page) if runs is None else \
+            [(classify(space, values), size, written) for (space, values, written), size in runs[index]]
+        for kind, size, written in found:
             counts[kind] += 1
             if body_size is not None and abs(size - body_size) < 0.01:
                 body[kind] += 1

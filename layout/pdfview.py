@@ -1,4 +1,10 @@
-"""One PDF opened once for ``briefing check``: pikepdf for structure, pdfplumber for text.
+"""One PDF opened once for ``briefing check``: pikepdf for structure and, through it, text.
+
+Each page's glyphs and images are read once by ``layout.pagetext`` (an interpreter of the
+content streams that gives pdfminer's numbers in a tenth of its time). A file it cannot interpret (a font
+without /ToUnicode, a Type3 font, an inline image, a rotated page: not what briefing writes,
+but what a proofreader's re-saved copy may hold) is read with pdfplumber instead, lazily
+imported; ``PdfView.reader`` says which read it.
 
 ``PdfView`` reads lazily and caches what the rows share (page labels, XMP, lines, the TOC
 read from the front matter's link annotations, the type area the build recorded). A
@@ -8,15 +14,16 @@ file that is not a readable PDF raises ``CheckError`` with what it is instead.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import pdfplumber
 import pikepdf
 
 from layout.audit import TextFrame
 from layout.errors import BriefingError
+from layout.pagetext import read_page
 from layout.pdfrecord import read_layout, read_record
 from layout.styles import Style, load_style
 
@@ -67,20 +74,40 @@ def normalize(text: str) -> str:
 
 
 class PdfView:
-    """One PDF, opened once with pikepdf (structure) and pdfplumber (text)."""
+    """One PDF, opened once with pikepdf (structure and, by ``layout.pagetext``, text)."""
 
-    def __init__(self, path: Path, style: Path | None = None):
+    reader: str
+    """``pagetext``, or ``pdfplumber (why)`` where the fast reader met what it does not interpret."""
+
+    def __init__(self, path: Path, style: Path | None = None, *, read_text: bool = True):
+        """Open ``path``; read its pages' text too unless ``read_text`` is False (then call
+        ``read_text()``: check_pdf starts the validators in between)."""
         self.path = path
         self.pdf = _open(path)
+        self.background: dict[str, object] = {}
+        """Processes started to run beside the checks (check_pdf's validators), by name."""
         try:
             self.record = read_record(self.pdf)
             self.style: Style | None = load_style(style) if style is not None else read_layout(self.pdf)
             self.labels = [page.label for page in self.pdf.pages]
             self.page_ids = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
-            with pdfplumber.open(path) as plumber:
-                self.chars = [page.chars for page in plumber.pages]
-                self.images = [page.images for page in plumber.pages]
-                self.heights = [float(page.height) for page in plumber.pages]
+        except BriefingError:
+            self.pdf.close()
+            raise
+        except Exception as exc:  # noqa: BLE001 - pikepdf's errors on a damaged page tree
+            self.pdf.close()
+            raise CheckError(f"{path}: cannot read its pages ({type(exc).__name__}: {exc}); "
+                             "it is damaged: build it again with briefing build") from None
+        if read_text:
+            self.read_text()
+
+    def read_text(self) -> None:
+        """Each page's glyphs, images and height (``chars``, ``images``, ``heights``); a
+        CheckError (the file closed) if the pages cannot be read."""
+        self._lines: dict[int, list[TextLine]] = {}
+        self._bottoms: dict[int, tuple[list[float], list[tuple[int, dict]]]] = {}
+        try:
+            self.chars, self.images, self.heights = self._read_text()
             for index, page in enumerate(self.pdf.pages):
                 if "/TrimBox" in page.obj:  # a print variant: measure on the trimmed page
                     self.heights[index] = _on_trim(self.chars[index] + self.images[index], page.obj)
@@ -89,8 +116,26 @@ class PdfView:
             raise
         except Exception as exc:  # noqa: BLE001 - pdfminer's errors have no common base
             self.pdf.close()
-            raise CheckError(f"{path}: cannot read its pages ({type(exc).__name__}: {exc}); "
+            raise CheckError(f"{self.path}: cannot read its pages ({type(exc).__name__}: {exc}); "
                              "it is damaged: build it again with briefing build") from None
+
+    def _read_text(self) -> tuple[list[list], list[list[dict]], list[float]]:
+        """Each page's glyphs, images and height: by layout.pagetext, else by pdfplumber."""
+        fonts: dict = {}
+        self.text_runs: list[list] | None = None
+        """Per page, the fill colour and size at each text operator (layout.ink_check), if read."""
+        try:
+            pages = [read_page(page, fonts) for page in self.pdf.pages]
+            self.reader = "pagetext"
+            self.text_runs = [p.text_runs for p in pages]
+            return [p.chars for p in pages], [p.images for p in pages], [p.height for p in pages]
+        except Exception as exc:  # noqa: BLE001 - Unsupported, or a stream pikepdf cannot decode
+            self.reader = f"pdfplumber ({exc})"
+        import pdfplumber  # only for files the fast reader does not interpret
+
+        with pdfplumber.open(self.path) as plumber:
+            return ([page.chars for page in plumber.pages], [page.images for page in plumber.pages],
+                    [float(page.height) for page in plumber.pages])
 
     @property
     def plain(self) -> bool:
@@ -124,23 +169,42 @@ class PdfView:
                                                "pdf:Keywords", "xmp:CreateDate", "pdfaid:part")}
 
     def lines(self, index: int, chars: list[dict] | None = None) -> list[TextLine]:
-        """The text lines of a page (or of ``chars``), top to bottom.
+        """The text lines of a page (or of ``chars``), top to bottom; a page's are read once.
 
         Glyphs are grouped by their baseline (the text matrix's y), not their boxes, so a
-        fallback glyph with other metrics (the ₂ of CO₂) stays on its line."""
+        fallback glyph with other metrics (the ₂ of CO₂) stays on its line: a glyph joins the
+        first line (in reading order) within 1 pt of its baseline."""
+        if chars is None and index in self._lines:
+            return self._lines[index]
         rows: dict[float, list[dict]] = {}
+        joins: dict[float, float] = {}  # baseline → its line: keys are only added, so the first stays first
         for char in self.chars[index] if chars is None else chars:
             baseline = -char["matrix"][5]
-            key = next((k for k in rows if abs(k - baseline) <= 1.0), baseline)
+            key = joins.get(baseline)
+            if key is None:
+                key = joins[baseline] = next((k for k in rows if abs(k - baseline) <= 1.0), baseline)
             rows.setdefault(key, []).append(char)
-        return [TextLine("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])), key)
-                for key, row in sorted(rows.items())]
+        found = [TextLine("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])), key)
+                 for key, row in sorted(rows.items())]
+        if chars is None:
+            self._lines[index] = found
+        return found
 
     def text_in(self, index: int, rect: list[float]) -> str:
+        """The text of the glyphs inside ``rect`` (PDF coordinates) on a page."""
         x0, y0, x1, y1 = rect
-        inside = [c for c in self.chars[index]
-                  if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["y0"] >= y0 - 3 and c["y1"] <= y1 + 1]
+        bottoms, chars = self._by_bottom(index)  # a TOC page has a link a line: look only near it
+        nearby = sorted(chars[bisect_left(bottoms, y0 - 3):bisect_right(bottoms, y1 + 1)],
+                        key=lambda pair: pair[0])
+        inside = [c for _, c in nearby if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["y1"] <= y1 + 1]
         return "".join(line.text for line in self.lines(index, inside))
+
+    def _by_bottom(self, index: int) -> tuple[list[float], list[tuple[int, dict]]]:
+        """A page's glyphs with their drawing order, sorted by their boxes' bottoms (``y0``)."""
+        if index not in self._bottoms:
+            chars = sorted(enumerate(self.chars[index]), key=lambda pair: pair[1]["y0"])
+            self._bottoms[index] = ([c["y0"] for _, c in chars], chars)
+        return self._bottoms[index]
 
     def target(self, annotation: pikepdf.Dictionary) -> int | None:
         """Page index a link jumps to; None if it goes nowhere in this file."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
+from functools import cache
 from pathlib import Path
 
 from layout.errors import InputError, Location, Problem
@@ -37,8 +37,11 @@ DEFAULT_STYLE = "briefing"
 STYLE_SUFFIXES = (".yaml", ".yml")
 
 
+@cache
 def builtin_dir(kind: str) -> Path:
     """The built-in ``styles`` or ``fonts`` folder."""
+    from importlib import resources  # here: an unchanged rebuild must not wait for it
+
     packaged = resources.files("layout") / f"builtin_{kind}"
     if packaged.is_dir():
         return Path(str(packaged))

@@ -116,7 +116,7 @@ class VolumeToc(TableOfContents):
         if kind == "TOCEntry" and stuff[0].level < TOC_LEVELS:
             self.collected.append(stuff)
 
-    def entries(self) -> list[TocEntry]:
+    def _make_entries(self) -> list[TocEntry]:
         """Editions in the chapter role, chapters in the article role; a chapter number
         ends in its own full-width mark (一、), so no gap is added after it."""
         ts = self.typesetter

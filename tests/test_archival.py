@@ -133,8 +133,8 @@ def _remove_xmp(pdf: pikepdf.Pdf) -> None:
 def _to_unicode(font: pikepdf.Dictionary) -> dict[str, bytes]:
     """Character → code, from the font's ToUnicode CMap."""
     cmap = font.ToUnicode.read_bytes().decode("latin-1")
-    return {chr(int(uni, 16)): bytes.fromhex(code)
-            for code, uni in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4})>", cmap)}
+    return {chr(int(uni, 16)): bytes.fromhex(code)  # one-byte codes or two (a Type0 font's CIDs)
+            for code, uni in re.findall(r"<([0-9A-Fa-f]{2}(?:[0-9A-Fa-f]{2})?)>\s*<([0-9A-Fa-f]{4})>", cmap)}
 
 
 def _change_first_toc_number(pdf: pikepdf.Pdf) -> None:
@@ -151,7 +151,9 @@ def _change_first_toc_number(pdf: pikepdf.Pdf) -> None:
         elif op == pikepdf.Operator("Tf"):
             codes = _to_unicode(page.Resources.Font[str(operands[0])])
         elif op == pikepdf.Operator("Tj"):
-            text = "".join(char for code in bytes(operands[0]) for char, c in codes.items() if c == bytes([code]))
+            shown, chars = bytes(operands[0]), {code: char for char, code in codes.items()}
+            width = len(next(iter(chars), b"_"))
+            text = "".join(chars.get(shown[k:k + width], "") for k in range(0, len(shown), width))
             if text.isdigit() and x > float(page.mediabox[2]) / 2:
                 other = next(d for d in "987654321" if d in codes and d != text)
                 ops[i] = pikepdf.ContentStreamInstruction([pikepdf.String(codes[other])], op)

@@ -260,10 +260,10 @@ def test_progress_only_on_a_terminal(tmp_path, capsys, monkeypatch):
     assert main(["build", str(edition)]) == 0
     assert "render…" not in capsys.readouterr().err
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    assert main(["build", str(edition)]) == 0
+    assert main(["build", str(edition), "--force"]) == 0
     err = capsys.readouterr().err
     assert all(f"{stage}…" in err for stage in ("load", "style", "fonts", "render", "archival", "write"))
-    assert main(["build", str(edition), "--quiet"]) == 0
+    assert main(["build", str(edition), "--quiet", "--force"]) == 0
     assert capsys.readouterr().err == ""
 
 

@@ -134,7 +134,12 @@ def test_signed_edition_stays_pdf_a_and_verifies(signed, edition_pdf, variant):
             art = [float(v) for v in page.ArtBox]
             assert art[0] <= rect[0] < rect[2] <= art[2] and art[1] <= rect[1] < rect[3] <= art[3]
             fonts = [font for font in _xobject_fonts(appearance)]
-            assert fonts and all("/FontFile2" in font.FontDescriptor for font in fonts)
+            assert fonts and all("/FontFile2" in _descriptor(font) for font in fonts)
+
+
+def _descriptor(font):
+    """A font's descriptor: a Type0 font's is its descendant CIDFont's (layout.cidfonts)."""
+    return font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
 
 
 def _xobject_fonts(form):

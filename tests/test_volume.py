@@ -135,21 +135,20 @@ def test_folios_per_edition(per_edition, publication):
 
 
 def test_fonts_embedded_once(volume):
-    """One document: each face is embedded as one set of subsets for the whole year (ReportLab's
-    subsets hold 256 glyphs each), no character of a face in two of them, as twelve editions'
-    PDFs put together would have it."""
+    """One document: each face is embedded once for the whole year (one Type0 font,
+    layout.cidfonts), no character of a face in it twice, as twelve editions' PDFs put
+    together would have it."""
     per_face: dict[str, list[str]] = {}
     with pikepdf.open(volume) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and "/ToUnicode" in obj:
                 face = str(obj.BaseFont).split("+")[-1]
                 cmap = obj.ToUnicode.read_bytes().decode("ascii")
-                per_face.setdefault(face, []).extend(re.findall(r"<[0-9A-F]{2}> <([0-9A-F]{4,8})>", cmap))
+                per_face.setdefault(face, []).append(re.findall(r"<[0-9A-F]{4}> <([0-9A-F]{4,8})>", cmap))
     assert per_face
-    for face, codes in per_face.items():
-        # ReportLab gives every subset code 0 (.notdef) and code 32 (the space).
-        chars = [code for code in codes if code not in ("0000", "0020")]
-        assert chars and len(chars) == len(set(chars)), face
+    for face, fonts in per_face.items():
+        assert len(fonts) == 1, f"{face} is embedded {len(fonts)} times"
+        assert fonts[0] and len(fonts[0]) == len(set(fonts[0])), face
 
 
 @pytest.mark.parametrize("extractor", sorted(EXTRACTORS))

@@ -1,20 +1,15 @@
 """``briefing build --all``: build every edition of a publication whose inputs changed.
 
-An edition is rebuilt when it has no manifest entry, was built with other options (``--style``,
-``--pdf-a``), the program or a library changed (``layout.archive.hashes.versions``: the
-package's source digest included), one of the inputs its last build read (the YAML, the style
-chain, figures, fonts) has another sha256 or is gone, or its PDF is missing or no longer the
-one the manifest records (it is rebuilt from its inputs, and said so). A file's hash is read
-again only when its size or mtime changed (``HashCache``), so a run with nothing to do
-reads no file but the manifest and the cache.
+An edition is rebuilt when ``layout.archive.freshness.why_stale`` says so (the key
+``briefing build EDITION`` uses too: options, program and library versions, the sha256 of
+every input, the names in the lookup folders, SOURCE_DATE_EPOCH, the PDF's own sha256), or
+always with ``--force``. A file's hash is read again only when its size or mtime changed
+(``HashCache``), so a run with nothing to do reads no file but the manifest and the cache.
 
-A new style file that would now shadow the one an edition used (``styles/briefing.yaml``
-added beside the built-in) is not an input of the last build and is not noticed: run
-``briefing build`` on the edition.
-
-Stale editions are built in parallel, one process per core (``ProcessPoolExecutor``); each
-finished edition is recorded in the manifest at once, so an interrupted run keeps what it
-built. An edition that fails is reported with its located problems; the others still build.
+Stale editions are built in parallel, one process per core this process may run on
+(``ProcessPoolExecutor``; its workers live for the whole run, so each imports the layout stages
+and parses the fonts once, whatever the number of editions); each finished edition is
+recorded in the manifest at once, so an interrupted run keeps what it built. An edition that fails is reported with its located problems; the others still build.
 """
 
 from __future__ import annotations
@@ -22,11 +17,11 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layout.archive.hashes import HashCache, input_path, versions
+from layout.archive.freshness import why_stale
+from layout.archive.hashes import HashCache, versions
 from layout.archive.manifest import Built, built_from, cache_path, read_manifest, record_build
 from layout.errors import BriefingError, InputError
 from layout.publication import default_output
@@ -63,40 +58,22 @@ class Stale:
     reason: str
 
 
-def stale_editions(publication: Path, variant: str) -> tuple[list[Stale], list[Path]]:
-    """(the editions to build, each with why; the editions up to date)."""
+def stale_editions(publication: Path, variant: str, strict: bool = False,
+                   force: bool = False) -> tuple[list[Stale], list[Path]]:
+    """(the editions to build, each with why; the editions up to date). ``force``: all of them."""
     manifest = read_manifest(publication)
     hashes = HashCache(cache_path(publication))
     current = versions(hashes)
     stale, fresh = [], []
     for edition in editions_in(publication):
-        reason = _why_stale(manifest.get(edition.stem), edition, publication, variant, current, hashes)
+        reason = "--force" if force else why_stale(manifest.get(edition.stem), edition, publication,
+                                                   {"style": None, "pdf_a": variant}, current, hashes, strict)
         if reason:
             stale.append(Stale(edition, reason))
         else:
             fresh.append(edition)
     hashes.save()
     return stale, fresh
-
-
-def _why_stale(entry: dict | None, edition: Path, publication: Path, variant: str, current: dict,
-               hashes: HashCache) -> str | None:
-    if not isinstance(entry, dict):
-        return "never built"
-    if entry.get("options") != {"style": None, "pdf_a": variant}:
-        return "last built with other options"
-    if entry.get("versions") != current:
-        changed = sorted(k for k in set(current) | set(entry.get("versions") or {})
-                         if current.get(k) != (entry.get("versions") or {}).get(k))
-        return f"the program or a library changed ({', '.join(changed)})"
-    for name, digest in sorted((entry.get("inputs") or {}).items()):
-        if hashes.hash(input_path(name, publication)) != digest:
-            return f"{name} changed"
-    pdf = default_output(edition)
-    if hashes.hash(pdf) != entry.get("sha256"):
-        what = "is missing" if not pdf.exists() else "is not the PDF the manifest records"
-        return f"output/{pdf.name} {what}; rebuilt from its inputs"
-    return None
 
 
 @dataclass
@@ -130,11 +107,27 @@ def build_one(edition: Path, variant: str, strict: bool) -> Outcome:
 Event = Callable[[int, int, Outcome], None]
 
 
+def _size(item: Stale) -> int:
+    """Largest edition first (a long one started last would keep one core busy alone at the end)."""
+    try:
+        return -item.edition.stat().st_size
+    except OSError:
+        return 0
+
+
+def cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def build_stale(publication: Path, stale: list[Stale], variant: str, strict: bool = False,
                 jobs: int | None = None, on_done: Event | None = None) -> list[Outcome]:
     """Build ``stale`` (in parallel when there are several and more than one core), recording
     each success in the manifest as it finishes; ``on_done(done, total, outcome)`` after each."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
+    jobs = max(1, min(jobs or cores(), len(stale)))
     outcomes = []
 
     def finished(outcome: Outcome) -> None:
@@ -148,8 +141,10 @@ def build_stale(publication: Path, stale: list[Stale], variant: str, strict: boo
         for item in stale:
             finished(build_one(item.edition, variant, strict))
     else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(build_one, item.edition, variant, strict) for item in stale]
+            futures = [pool.submit(build_one, item.edition, variant, strict) for item in sorted(stale, key=_size)]
             for future in as_completed(futures):
                 finished(future.result())
     return sorted(outcomes, key=lambda outcome: outcome.edition.name)

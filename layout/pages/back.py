@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from functools import cache
 
-from reportlab.graphics.barcode import qrencoder
-from reportlab.graphics.barcode.qr import QrCode
+from typing import TYPE_CHECKING
+
 from reportlab.platypus import Flowable, HRFlowable, Spacer
 
 from layout.colour import reportlab_colour
 from layout.model import BackPage, Revision
 from layout.pages.body import build_blocks
 from layout.pages.typeset import Typesetter
+
+if TYPE_CHECKING:
+    from reportlab.graphics.barcode.qr import QrCode
 
 
 def build_back_page(typesetter: Typesetter, back: BackPage, revision: Revision | None = None) -> list[Flowable]:
@@ -46,10 +49,14 @@ def qr_code(value: str, size: float) -> QrCode:
     ReportLab's canvas-level ``QrCode`` flowable, not the ``QrCodeWidget`` drawing: the
     drawing renderer selects Helvetica, an unembedded standard font an archive rejects.
     """
+    from reportlab.graphics.barcode.qr import QrCode  # noqa: PLC0415 - ReportLab's graphics: 50 ms, only for a QR
+
     return QrCode(value, width=size, height=size, qrLevel="M")
 
 
 def _encodes(value: str) -> bool:
+    from reportlab.graphics.barcode import qrencoder  # noqa: PLC0415 - as in qr_code
+
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(value)
     try:

@@ -38,6 +38,21 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+_OFFSETS: dict[float, str] = {}
+
+
+def _offset(value: float) -> str:
+    """``_num(value)``, remembered: a justified line repeats the same few offsets (the key is
+    the value at the three decimals written, so the text is the same as ``_num``'s)."""
+    key = round(value, 3)
+    text = _OFFSETS.get(key)
+    if text is None:
+        if len(_OFFSETS) > 50_000:
+            _OFFSETS.clear()
+        text = _OFFSETS[key] = _num(key)
+    return text
+
+
 def _fill(color: Any) -> str:
     """The fill operator of a colour (cached): DeviceGray for neutrals, so black text prints as K
     alone (layout.colour); a ReportLab colour object as ``rg``."""
@@ -311,38 +326,46 @@ class CJKParagraph(Flowable):
     @staticmethod
     def _emit_run(canvas, code: list[str], state: _TextState, piece: Piece,
                   glyphs: list[tuple[str, float, float]], baseline: float) -> None:
-        """``glyphs`` (char, x, advance) of one piece: Tf/rg when they change, then Td and TJ."""
+        """``glyphs`` (char, x, advance) of one piece: Tf/rg when they change, then Td and TJ.
+
+        The hot loop of a build (every glyph of the edition passes here once): glyph codes as
+        hex strings (nothing to escape), offsets formatted once per distinct value."""
         font = pdfmetrics.getFont(piece.font_name)
         size = piece.font_size
         fill = _fill(piece.color)
         if fill != state.rgb:
             code.append(fill)
             state.rgb = fill
+        doc = canvas._doc
+        per_point = -1000 / size
+        width = getattr(font, "code_bytes", 1)  # two for a Type0 font (layout.cidfonts)
         offset = 0
-        for subset, data in font.splitString("".join(g[0] for g in glyphs), canvas._doc):
-            name = font.getSubsetInternalName(subset, canvas._doc)
+        for subset, data in font.splitString("".join(g[0] for g in glyphs), doc):
+            name = state.names.get((font.fontName, subset))
+            if name is None:  # ReportLab's subset /F name: one lookup per subset per paragraph
+                name = state.names[(font.fontName, subset)] = font.getSubsetInternalName(subset, doc)
             if (name, size) != state.font:
                 code.append(f"{name} {_num(size)} Tf")
                 state.font = (name, size)
-            x0 = glyphs[offset][1]
+            _, x0, advance = glyphs[offset]
             dx, dy = _num(x0 - state.x), _num(baseline - state.y)
             code.append(f"{dx} {dy} Td")
             state.x += float(dx)  # what the reader will compute: no rounding drift along a paragraph
             state.y += float(dy)
             parts: list[str] = []
-            run = bytearray()
-            for i in range(len(data)):
-                if i:
-                    _, x_before, advance = glyphs[offset + i - 1]
-                    gap = glyphs[offset + i][1] - (x_before + advance)
-                    if abs(gap) > EPSILON:
-                        parts.append(f"({canvas._escape(bytes(run))})")
-                        parts.append(_num(-gap * 1000 / size))
-                        run = bytearray()
-                run.append(data[i])
-            parts.append(f"({canvas._escape(bytes(run))})")
+            count = len(data) // width
+            start, end = 0, x0 + advance
+            for i in range(1, count):
+                _, x, advance = glyphs[offset + i]
+                gap = x - end
+                if gap > EPSILON or gap < -EPSILON:
+                    parts.append(f"<{data[start * width:i * width].hex()}>")
+                    parts.append(_offset(gap * per_point))
+                    start = i
+                end = x + advance
+            parts.append(f"<{data[start * width:].hex()}>")
             code.append(f"[{' '.join(parts)}] TJ" if len(parts) > 1 else f"{parts[0]} Tj")
-            offset += len(data)
+            offset += count
 
     def _link_rects(self, line: Line, positions: list[float], baseline: float):
         text = self._text
@@ -370,6 +393,7 @@ class _TextState:
 
     def __init__(self):
         self.font: tuple[str, float] | None = None
+        self.names: dict[tuple[str, int], str] = {}
         self.rgb: str | None = None
         self.x = 0.0
         self.y = 0.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from layout.colour import set_fill
@@ -57,11 +58,15 @@ class TocEntry(HangingText):
         step = max(canvas.stringWidth(toc.leader, font, size) + toc.leader_spacing.pt(size), size / 10)
         start = self.last_line_end() + toc.gap.pt(size)
         end = self.width - canvas.stringWidth(self.folio, font, size) - toc.gap.pt(size)
-        first = int(start / step) + 1
-        canvas.setFont(font, size)
+        first, last = int(start / step) + 1, int(end / step)
         set_fill(canvas, ts.style.color(ts.text_style(self.role).color))
-        for i in range(first, int(end / step)):
-            canvas.drawString(i * step, baseline, toc.leader)
+        if last > first:
+            # One text object: the leader at x = i × step for every i, the grid kept by TJ offsets.
+            leaders = canvas.beginText(first * step, baseline)
+            leaders.setFont(font, size)
+            width = canvas.stringWidth(toc.leader, font, size)
+            leaders._code.append(_leader_row(canvas, font, toc.leader, last - first, (step - width) * 1000 / size))
+            canvas.drawText(leaders)
         canvas.linkRect("", self.anchor.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
     def split(self, avail_width, avail_height):
@@ -85,6 +90,13 @@ class TocEntry(HangingText):
         return self.height - para.fontSize - (para.line_count - 1) * para.leading
 
 
+def _leader_row(canvas, font: str, leader: str, count: int, gap: float) -> str:
+    """A TJ drawing ``leader`` ``count`` times, ``gap`` thousandths of an em apart."""
+    encoded = [f"({canvas._escape(data)})" for _, data in pdfmetrics.getFont(font).splitString(leader, canvas._doc)]
+    glyph = "".join(encoded)
+    return f"[{f' {-gap:.3f} '.join([glyph] * count)}] TJ"
+
+
 class TableOfContents(Flowable):
     """Collects heading positions during a pass; draws the previous pass's entries."""
 
@@ -94,6 +106,8 @@ class TableOfContents(Flowable):
         self.drawn: list[Entry] = []
         self.collected: list[Entry] = []
         self._flowables: list[TocEntry] = []
+        self._made: list[TocEntry] = []
+        self._made_for: list[Entry] | None = None
 
     # -- the indexing protocol of BaseDocTemplate.multiBuild -------------------
 
@@ -116,7 +130,13 @@ class TableOfContents(Flowable):
     # -- layout ---------------------------------------------------------------
 
     def entries(self) -> list[TocEntry]:
-        """One flowable per entry; numbers of a level share one column width."""
+        """One flowable per entry; numbers of a level share one column width. Made again only
+        when the entries drawn change (each pass wraps and splits the table more than once)."""
+        if self._made_for != self.drawn:
+            self._made, self._made_for = self._make_entries(), list(self.drawn)
+        return list(self._made)
+
+    def _make_entries(self) -> list[TocEntry]:
         roles = {anchor.level: "toc_chapter" if anchor.level == 0 else "toc_article" for anchor, _ in self.drawn}
         ts = self.typesetter
         gap = {level: 0.0 if level == 0 else ts.style.headings.article_number_gap.pt(ts.size(role))
