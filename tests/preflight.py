@@ -32,22 +32,25 @@ JAVA_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 """Short runs: C1 code only and one GC thread (half the CPU of the defaults on a batch)."""
 
 
-ROWS: dict[tuple[str, str | None], object] = {}
-"""(sha256 of the file, BRIEFING_REQUIRE_PREFLIGHT) → the CheckResult check's row gave it."""
+ROWS: dict[tuple, object] = {}
+"""(sha256 of the file, BRIEFING_REQUIRE_PREFLIGHT, the Java command) → the CheckResult check's
+row gave it. A test that changes the command (its Java options) or the environment gets a run."""
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def _key(path: Path) -> tuple | None:
+    from layout import check
 
-
-def _key(path: Path) -> tuple[str, str | None]:
-    from layout.check import REQUIRE_PREFLIGHT
-
-    return _digest(path), os.environ.get(REQUIRE_PREFLIGHT)
+    command = check.preflight_command(Path(path))
+    if command is None:
+        return None
+    return (hashlib.sha256(Path(path).read_bytes()).hexdigest(), os.environ.get(check.REQUIRE_PREFLIGHT),
+            tuple(command[:-1]))
 
 
 def remember_check_rows() -> None:
-    """Wrap layout.check's Preflight row (in CHECKS and by name) with a memo by file content.
+    """Wrap layout.check's Preflight row (in CHECKS and by name) with a memo by file content;
+    ``start_preflight`` (check_pdf starts Java before its other rows) gives a remembered row
+    instead of starting Java again.
 
     Only results of a real Preflight run are kept: with Java missing (or made missing by a
     test), the row runs as it is."""
@@ -57,19 +60,36 @@ def remember_check_rows() -> None:
     if row is None or row not in getattr(check, "CHECKS", ()) or getattr(row, "remembers", False):
         return
 
+    def key_of(view) -> tuple | None:
+        path = getattr(view, "path", None)
+        return _key(path) if path is not None and Path(path).is_file() else None
+
     @functools.wraps(row)
     def remembered(view):
-        path = getattr(view, "path", None)
-        if path is None or not Path(path).is_file() or check.preflight_command(Path(path)) is None:
+        key = key_of(view)
+        if key is None:
             return row(view)
-        key = _key(path)
         if key not in ROWS:
             ROWS[key] = row(view)
+        else:  # a Java that check_pdf started anyway is not waited for
+            view_jobs = getattr(view, "background", {})
+            started = view_jobs.pop("preflight", None) if isinstance(view_jobs, dict) else None
+            if isinstance(started, subprocess.Popen):
+                started.kill()
+                started.communicate()
         return ROWS[key]
 
     remembered.remembers = True
     check.CHECKS = tuple(remembered if entry is row else entry for entry in check.CHECKS)
     check.check_pdfa_preflight = remembered
+    start = getattr(check, "start_preflight", None)
+    if start is not None:
+        @functools.wraps(start)
+        def start_remembered(view):
+            key = key_of(view)
+            return ROWS[key] if key is not None and key in ROWS else start(view)
+
+        check.start_preflight = start_remembered
 
 
 @dataclass
@@ -100,7 +120,7 @@ class Sweep:
         """Queue the bytes ``path`` holds now; ``expect_valid=False`` for a PDF Preflight must reject."""
         if not self.available():
             return
-        earlier = ROWS.get(_key(path))
+        earlier = ROWS.get(_key(path))  # (not None: available() above)
         if expect_valid and getattr(earlier, "status", None) == "pass":
             with self._lock:
                 self._verdicts.append(Verdict(path, True, "passed check's Preflight row (the same bytes)"))
@@ -148,7 +168,8 @@ class Sweep:
         listing = batch[0][1].with_suffix(".list")
         listing.write_text("".join(f"{copy}\n" for _, copy, _ in batch), "utf-8")
         command = preflight_command(listing)
-        java, rest = command[0], command[1:-2]  # [-cp, jars]; then the class and the file
+        # [options, -cp, jars]; then the class and the file. No heap bound: one JVM, many files.
+        java, rest = command[0], [arg for arg in command[1:-2] if not arg.startswith("-Xmx")]
         run = subprocess.run([java, *JAVA_OPTIONS, *rest, command[-2], "xml", "group", str(listing)],
                              capture_output=True, text=True, timeout=120 + 30 * len(batch), check=False)
         report = Path(f"{listing}.preflight.xml")
