@@ -18,9 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The suite's own cache of fonts and head words (layout.cache), shared by the builds it runs
 # in this process and in subprocesses, and not the user's.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="briefing-test-cache-")
-# Every JVM the suite starts (Preflight, here and in `briefing check`) runs for seconds: C1
-# code only and one GC thread take half the CPU of the defaults, for the same verdicts.
-os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 from pdfread import Pdf  # noqa: E402
 from preflight import SWEEP, remember_check_rows  # noqa: E402

@@ -3,9 +3,9 @@
 ``conftest.build`` hands each PDF/A-1b it wrote to ``SWEEP.submit``: a copy of the bytes as built
 is queued, and a thread validates the queue in batches, one JVM per batch (Validator_A1b's
 ``xml group`` mode: one verdict per file, in list order), while the tests go on. Java is
-another process, so its time overlaps the tests'; one warm JVM for several PDFs, compiled by C1
-only, costs a fraction of a JVM per PDF. ``SWEEP.verdicts()`` waits for the queue and returns
-every verdict so far. Under pytest-xdist every worker has its own sweep of what it built.
+another process, so its time overlaps the tests'; one warm JVM for several PDFs (with
+layout.check.JAVA_OPTIONS but its heap bound) costs a fraction of a JVM per PDF.
+``SWEEP.verdicts()`` waits for the queue and returns every verdict so far. Under pytest-xdist every worker has its own sweep of what it built.
 
 ``remember_check_rows`` makes ``briefing check``'s Preflight row, in the tests, run Preflight
 once per distinct file content: the same bytes checked again get the row's own earlier result
@@ -27,10 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layout.check import preflight_command
-
-JAVA_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
-"""Short runs: C1 code only and one GC thread (half the CPU of the defaults on a batch)."""
-
 
 ROWS: dict[tuple, object] = {}
 """(sha256 of the file, BRIEFING_REQUIRE_PREFLIGHT, the Java command) → the CheckResult check's
@@ -170,7 +166,7 @@ class Sweep:
         command = preflight_command(listing)
         # [options, -cp, jars]; then the class and the file. No heap bound: one JVM, many files.
         java, rest = command[0], [arg for arg in command[1:-2] if not arg.startswith("-Xmx")]
-        run = subprocess.run([java, *JAVA_OPTIONS, *rest, command[-2], "xml", "group", str(listing)],
+        run = subprocess.run([java, *rest, command[-2], "xml", "group", str(listing)],
                              capture_output=True, text=True, timeout=120 + 30 * len(batch), check=False)
         report = Path(f"{listing}.preflight.xml")
         results = ET.parse(report).getroot().findall("preflight") if report.is_file() else []
