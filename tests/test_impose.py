@@ -10,7 +10,6 @@ import pikepdf
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from conftest import REFERENCE, build
 from layout.cli import main
 from layout.print.impose import booklet_order
 
@@ -68,9 +67,8 @@ def test_imposed_sheets_read_in_saddle_stitch_order(tmp_path, capsys, pages, tri
     assert expected[0] == (str(padded) if padded == pages else None, "1")
 
 
-def test_impose_the_print_variant_of_the_reference(tmp_path, capsys):
-    printed = tmp_path / "print.pdf"
-    assert build(REFERENCE, printed, "--print") == 0
+def test_impose_the_print_variant_of_the_reference(reference_print_pdf_path, tmp_path, capsys):
+    printed = reference_print_pdf_path
     output = tmp_path / "booklet.pdf"
     assert main(["impose", str(printed), "-o", str(output)]) == 0
     with pikepdf.open(printed) as source, pikepdf.open(output) as booklet:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import REFERENCE, ROOT, build, write_edition
+from conftest import ROOT, build, write_edition
 from layout.check import PdfView, check_pdf
 from layout.cli import main
 from layout.ink_check import text_colours
@@ -23,10 +23,8 @@ BLEED = 3 * MM
 
 
 @pytest.fixture(scope="module")
-def print_pdf(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("print") / "2021-10-print.pdf"
-    assert build(REFERENCE, output, "--print") == 0
-    return output
+def print_pdf(reference_print_pdf_path) -> Path:
+    return reference_print_pdf_path
 
 
 @pytest.fixture(scope="module")
