@@ -166,7 +166,10 @@ class Sweep:
         command = preflight_command(listing)
         # [options, -cp, jars]; then the class and the file. No heap bound: one JVM, many files.
         java, rest = command[0], [arg for arg in command[1:-2] if not arg.startswith("-Xmx")]
-        run = subprocess.run([java, *rest, command[-2], "xml", "group", str(listing)],
+        # An environment of its own: the tests change os.environ (monkeypatch) while this thread
+        # starts Java, and a child started from the process's live environ then can fail with
+        # EFAULT ("Bad address") as the environ array is rebuilt under it.
+        run = subprocess.run([java, *rest, command[-2], "xml", "group", str(listing)], env=dict(os.environ),
                              capture_output=True, text=True, timeout=120 + 30 * len(batch), check=False)
         report = Path(f"{listing}.preflight.xml")
         results = ET.parse(report).getroot().findall("preflight") if report.is_file() else []
