@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
@@ -63,9 +64,9 @@ class TocEntry(HangingText):
         if last > first:
             # One text object: the leader at x = i × step for every i, the grid kept by TJ offsets.
             leaders = canvas.beginText(first * step, baseline)
-            leaders.setFont(font, size)
             width = canvas.stringWidth(toc.leader, font, size)
-            leaders._code.append(_leader_row(canvas, font, toc.leader, last - first, (step - width) * 1000 / size))
+            leaders._code.append(_leader_row(canvas, font, size, toc.leader, last - first,
+                                             (step - width) * 1000 / size))
             canvas.drawText(leaders)
         canvas.linkRect("", self.anchor.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
@@ -90,11 +91,15 @@ class TocEntry(HangingText):
         return self.height - para.fontSize - (para.line_count - 1) * para.leading
 
 
-def _leader_row(canvas, font: str, leader: str, count: int, gap: float) -> str:
-    """A TJ drawing ``leader`` ``count`` times, ``gap`` thousandths of an em apart."""
-    encoded = [f"({canvas._escape(data)})" for _, data in pdfmetrics.getFont(font).splitString(leader, canvas._doc)]
-    glyph = "".join(encoded)
-    return f"[{f' {-gap:.3f} '.join([glyph] * count)}] TJ"
+def _leader_row(canvas, font: str, size: float, leader: str, count: int, gap: float) -> str:
+    """``Tf`` and one ``TJ`` drawing ``leader`` ``count`` times, ``gap`` thousandths of an em apart.
+
+    The font is one Type0 font (layout.cidfonts), so the leader is one run of codes."""
+    face = pdfmetrics.getFont(font)
+    (subset, data), = face.splitString(leader, canvas._doc)
+    glyph = f"({canvas._escape(data)})"
+    return (f"{face.getSubsetInternalName(subset, canvas._doc)} {fp_str(size)} Tf "
+            f"[{f' {-gap:.3f} '.join([glyph] * count)}] TJ")
 
 
 class TableOfContents(Flowable):
