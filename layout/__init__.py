@@ -4,9 +4,9 @@ The pipeline, one module per stage::
 
     issues/<edition>.yaml ─load_issue→ Issue
         ─(load_style, register_fonts, check_coverage)→ build_story → flowables
-        ─render_pdf (two passes)→ PDF bytes → output/<edition>.pdf
+        ─render_pdf (dry layout passes, one drawn)→ PDF bytes ─make_archival→ output/<edition>.pdf
 
-``layout.document.build_edition`` wires the stages together.
+``layout.build.build_edition`` wires the stages together.
 """
 
 __version__ = "0.1.0"
