@@ -89,12 +89,7 @@ class Row:
         return max(sorted(set(families)), key=families.count)
 
     def segments(self) -> list[list[Glyph]]:
-        out = [[self.glyphs[0]]]
-        for before, glyph in zip(self.glyphs, self.glyphs[1:]):
-            if glyph.x0 - before.x1 > SEGMENT_GAP * glyph.size:
-                out.append([])
-            out[-1].append(glyph)
-        return out
+        return split_at_gaps(self.glyphs, SEGMENT_GAP)
 
 
 def baseline_of(char: dict, page_height: float) -> float:
@@ -148,9 +143,15 @@ def _family(fontname: str) -> str:
 
 def cells(row: Row) -> list[list[Glyph]]:
     """A table row's glyphs, cell by cell (a gap wider than ``CELL_GAP`` ems between cells)."""
-    out = [[row.glyphs[0]]]
-    for before, glyph in zip(row.glyphs, row.glyphs[1:]):
-        if glyph.x0 - before.x1 > CELL_GAP * glyph.size:
+    return split_at_gaps(row.glyphs, CELL_GAP)
+
+
+def split_at_gaps(glyphs: list[Glyph], ems: float) -> list[list[Glyph]]:
+    """``glyphs`` (left to right) in runs, a new one after every gap wider than ``ems`` of the
+    next glyph's size."""
+    out = [[glyphs[0]]]
+    for before, glyph in zip(glyphs, glyphs[1:]):
+        if glyph.x0 - before.x1 > ems * glyph.size:
             out.append([])
         out[-1].append(glyph)
     return out
