@@ -103,9 +103,7 @@ def find_font_file(file: str, style: Style) -> Path | None:
     candidate = Path(file).expanduser()
     if candidate.is_absolute():
         return candidate if candidate.is_file() else None
-    for folder in style.fonts.dirs:
-        root = Path(folder).expanduser()
-        root = root if root.is_absolute() else style.path.parent / root
+    for root in style.font_dirs():
         if (root / candidate).is_file():
             return (root / candidate).resolve()
     return None

@@ -320,6 +320,12 @@ class Style:
             return "#" + "".join(f"{round(v * 255):02x}" for v in parse_colour(value, device_cmyk=False).rgb)
         return value
 
+    def font_dirs(self) -> list[Path]:
+        """``fonts.dirs`` as folders, in order: ``~`` expanded, a relative one taken from the
+        style file's folder (where a font is looked for, and what a rebuild watches)."""
+        folders = [Path(folder).expanduser() for folder in self.fonts.dirs]
+        return [folder if folder.is_absolute() else self.path.parent / folder for folder in folders]
+
     def locate(self, path: KeyPath) -> Location:
         probe = tuple(path)
         while probe and probe not in self.locations:

@@ -48,9 +48,7 @@ def lookup_folders(style, publication: Path) -> list[Path]:
     folders = [folder for folder, _ in style_dirs(publication)]
     folders += [Path(location.file).parent for location in style.locations.values()]
     names = [name for spec in style.fonts.faces.values() for name in (*spec.prefer, spec.file)]
-    for entry in style.fonts.dirs:
-        root = Path(entry).expanduser()
-        root = root if root.is_absolute() else style.path.parent / root
+    for root in style.font_dirs():
         folders += [root, *((root / name).parent for name in names if not Path(name).is_absolute())]
     folders += [Path(name).expanduser().parent for name in names if Path(name).expanduser().is_absolute()]
     return list(dict.fromkeys(Path(os.path.abspath(folder)) for folder in folders))
