@@ -36,6 +36,7 @@ from pathlib import Path
 import pikepdf
 
 from layout.audit import audit_pages
+from layout.pdfa_verdict import verdict
 from layout.pdfview import (_BODY_LABEL, CheckError, CheckResult, PdfView, TextLine, TocEntry,  # noqa: F401
                             _open, is_body_label, normalize)
 from layout.flow_check import check_orphaned_sources, check_short_pages
@@ -72,24 +73,14 @@ def _page(view: PdfView, index: int) -> str:
 # -- the checks ------------------------------------------------------------------
 
 
-_PIKEPDF_JOB = """
-import json, sys
-import pikepdf.pdfa
-report = pikepdf.pdfa.validate_written(sys.argv[1], sys.argv[2])
-print(json.dumps({"passed": report.passed, "violations": len(report.violations),
-                  "unsupported": [finding.where for finding in report.unsupported],
-                  "findings": [str(finding) for finding in report.findings[:3]]}))
-"""
-"""pikepdf's validator in a process of its own: check_pdf starts it first and collects it
-after the audit, as Preflight (on a 213-page edition, 2.6 s of Python that need not wait)."""
-
-
 def start_pikepdf(view: PdfView) -> subprocess.Popen | None:
     """The pikepdf validator started on ``view``'s file, or None where its row needs no validation."""
     part = view.xmp.get("pdfaid:part")
     if view.plain or not part:
         return None
-    return subprocess.Popen([sys.executable, "-c", _PIKEPDF_JOB, str(view.path), f"{part}b"],
+    # In a process of its own (2.6 s of Python on a 213-page edition, which need not wait); -P:
+    # the working directory is not searched, so a folder named layout there cannot stand in.
+    return subprocess.Popen([sys.executable, "-P", "-m", "layout.pdfa_verdict", str(view.path), f"{part}b"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -105,12 +96,7 @@ def _pikepdf_verdict(view: PdfView, flavour: str) -> dict:
             raise
         if job.returncode == 0 and stdout.strip().startswith("{"):
             return json.loads(stdout)
-    import pikepdf.pdfa  # here, not in the process: a check run row by row, or the process failed
-
-    report = pikepdf.pdfa.validate_written(view.path, flavour)
-    return {"passed": report.passed, "violations": len(report.violations),
-            "unsupported": [finding.where for finding in report.unsupported],
-            "findings": [str(finding) for finding in report.findings[:3]]}
+    return verdict(str(view.path), flavour)  # a check run row by row, or the process failed
 
 
 def check_pdfa_pikepdf(view: PdfView) -> CheckResult:
