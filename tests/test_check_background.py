@@ -14,25 +14,8 @@ from layout.check import CHECKS, PdfView, check_pdf, preflight_command
 from layout.cli import main
 
 from conftest import write_edition
+from test_cli import TINY
 
-TINY = """\
-edition:
-  title: 后台测试简报
-  issue_label: 1月刊
-  date: 2022-01
-  publisher: 测试出版单位
-  copyright: 版权所有
-chapters:
-  - title: 标准进展
-    articles:
-      - title: 一篇短文
-        body: |
-          碳达峰碳中和工作简报的一篇短文，只为测试校验在后台运行的两个验证器。
-back_page:
-  title: 联系我们
-  contacts:
-    - {label: 电话, value: 010-12345678}
-"""
 
 
 @pytest.fixture(scope="module")
