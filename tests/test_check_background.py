@@ -17,7 +17,6 @@ from conftest import write_edition
 from test_cli import TINY
 
 
-
 @pytest.fixture(scope="module")
 def small_pdf(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("background")
