@@ -7,10 +7,11 @@ are lenient, but Ghostscript's ``pdfwrite`` — run by print shops and archive
 migrations — drops such a map and with it the text layer: 24,020 extractable Han
 characters of the reference edition became 13.
 
-``make_to_unicode_cmap`` writes the same mapping in blocks of at most 100 entries,
-with code points outside the BMP as UTF-16 surrogate pairs, as the specification
-says. ``install`` puts it in ReportLab's place; ``layout.document`` calls it before
-rendering.
+Every face of an edition is one Type0 font whose CMap ``make_cid_to_unicode_cmap`` writes
+(``layout.cidfonts``). ``make_to_unicode_cmap`` writes a simple subset's mapping the same
+way, in blocks of at most 100 entries, with code points outside the BMP as UTF-16
+surrogate pairs, as the specification says; ``install`` puts it in ReportLab's place for
+the one simple font left, the visible signature's stamp (``layout.sign``).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
-from layout import __version__, cmap
+from layout import __version__
 from layout.archival import Metadata, build_date
 from layout.errors import InputError
 from layout.model import Issue
@@ -248,7 +248,6 @@ class Rendered:
 
 def render_pdf(typesetter: Typesetter, issue: Issue, printing: PrintSetup | None = None) -> Rendered:
     """Lay out ``issue`` (for print with ``printing``); the PDF's bytes are identical for identical inputs."""
-    cmap.install()
     buffer = io.BytesIO()
     document = BriefingDocument(buffer, typesetter, issue, printing)
     story = build_story(typesetter, issue, printing)

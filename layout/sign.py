@@ -249,8 +249,10 @@ def _stamp_appearance(writer, signer: str, signed_at: datetime, reason: str | No
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
+    from layout import cmap
     from layout.publication import builtin_dir
 
+    cmap.install()  # the stamp's ToUnicode in blocks of 100 (a simple font: ReportLab's own embedding)
     if "BriefingStamp" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("BriefingStamp", str(builtin_dir("fonts") / STAMP_FONT)))
     width, height = STAMP_SIZE

@@ -36,7 +36,6 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from layout import cmap
 from layout.archival import DEFAULT_VARIANT, Metadata, build_date, make_archival
 from layout.build import Prepared, Progress, check_output, prepare, write_atomic
 from layout.document import Rendered, document_options, document_title, lay_out, roman
@@ -243,7 +242,6 @@ def check_copyrights(volume: Volume) -> None:
 
 
 def render_volume(typesetter: Typesetter, volume: Volume) -> Rendered:
-    cmap.install()
     buffer = io.BytesIO()
     document = VolumeDocument(buffer, typesetter, volume)
     story = build_volume_story(typesetter, volume)
